@@ -1,0 +1,227 @@
+"""Admin for holiday mode (seasonal rule sets), plus the small helpers every app's admin shares.
+
+The helpers live here because ``helpdesk`` is the package that provides to every app:
+``run_service_per_object`` runs one service call per selected object and reports the
+outcome, ``json_block`` shows a raw payload read-only, and the read-only mixins keep
+audit trails and service-owned state out of reach of hand edits.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.exceptions import ApplicationError
+from helpdesk.models import RuleSetSwap, SeasonalRuleSet
+from helpdesk.seasons import rule_set_phase_at, rule_set_set_phase
+
+ACTION_CHUNK_SIZE = 500
+MAX_ERRORS_SHOWN = 10
+
+
+# --- Shared helpers -------------------------------------------------------------------------
+
+
+def json_block(value: object) -> str:
+    """A JSON value pretty-printed in a <pre>, escaped; the empty marker when there is nothing."""
+    if value in (None, "", {}, []):
+        return "—"
+    text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+    return format_html('<pre style="white-space: pre-wrap; max-height: 40em; overflow: auto;">{}</pre>', text)
+
+
+def run_service_per_object(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    *,
+    call: Callable[[Any], object],
+    done_message: str,
+    message_args: dict[str, object] | None = None,
+) -> int:
+    """Call ``call(obj)`` for every selected object, each in its own service transaction.
+
+    An ``ApplicationError`` skips that object and is reported as a warning (the first few
+    one by one, then a count); ``done_message`` (with ``%(count)d`` and any ``message_args``)
+    reports the successes.
+    Objects are loaded in chunks of primary keys so "select all" on a big table stays bounded.
+    """
+    succeeded = 0
+    failures: list[str] = []
+    pks = list(queryset.order_by().values_list("pk", flat=True))
+    for start in range(0, len(pks), ACTION_CHUNK_SIZE):
+        chunk = pks[start : start + ACTION_CHUNK_SIZE]
+        for obj in queryset.filter(pk__in=chunk).order_by("pk"):
+            try:
+                call(obj)
+            except ApplicationError as exc:
+                failures.append(_("%(object)s: %(error)s") % {"object": obj, "error": exc.message})
+            else:
+                succeeded += 1
+    for failure in failures[:MAX_ERRORS_SHOWN]:
+        modeladmin.message_user(request, failure, level=messages.WARNING)
+    if len(failures) > MAX_ERRORS_SHOWN:
+        modeladmin.message_user(
+            request,
+            _("%(count)d more could not be changed.") % {"count": len(failures) - MAX_ERRORS_SHOWN},
+            level=messages.WARNING,
+        )
+    modeladmin.message_user(
+        request,
+        done_message % {**(message_args or {}), "count": succeeded},
+        level=messages.SUCCESS if succeeded else messages.INFO,
+    )
+    return succeeded
+
+
+class ReadOnlyInlineMixin:
+    """An inline that shows history: nothing is added, changed or deleted through it."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class ReadOnlyAdminMixin:
+    """A model written only by services (audit trails, ledgers, provider data): view only.
+
+    Deleting stays governed by the normal permissions, so deleting a parent object still
+    cascades through the admin's delete confirmation.
+    """
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+# --- Seasonal rule sets ---------------------------------------------------------------------
+
+
+class RuleSetSwapInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = RuleSetSwap
+    fields = ("created_at", "from_phase", "to_phase", "actor")
+    readonly_fields = fields
+    ordering = ("-created_at",)
+    show_change_link = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RuleSetSwap]:
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(SeasonalRuleSet)
+class SeasonalRuleSetAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "kind",
+        "phase",
+        "manual_phase",
+        "is_enabled",
+        "prepare_from",
+        "peak_from",
+        "peak_until",
+        "review_until",
+        "phase_changed_at",
+    )
+    list_filter = ("kind", "phase", "is_enabled", "manual_phase", "stores")
+    search_fields = ("name", "slug")
+    date_hierarchy = "peak_from"
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("stores",)
+    readonly_fields = ("phase", "manual_phase", "phase_changed_at", "scheduled_phase")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "kind", "is_enabled")}),
+        (_("Where"), {"fields": ("markets", "stores", "timezone")}),
+        (_("When"), {"fields": ("prepare_from", "peak_from", "peak_until", "review_until")}),
+        (_("What changes"), {"fields": ("overrides",)}),
+        (_("State"), {"fields": ("phase", "manual_phase", "phase_changed_at", "scheduled_phase")}),
+    )
+    inlines = (RuleSetSwapInline,)
+    actions = (
+        "activate_during",
+        "activate_before",
+        "activate_after",
+        "deactivate",
+        "return_to_schedule",
+    )
+
+    def has_activate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("helpdesk.activate_seasonalruleset")
+
+    @admin.display(description=_("phase by the calendar now"))
+    def scheduled_phase(self, obj: SeasonalRuleSet) -> str:
+        if obj.pk is None:
+            return "—"
+        return str(SeasonalRuleSet.Phase(rule_set_phase_at(rule_set=obj, when=timezone.now())).label)
+
+    def _set_phase(self, request: HttpRequest, queryset: QuerySet[SeasonalRuleSet], phase: str) -> None:
+        run_service_per_object(
+            self,
+            request,
+            queryset,
+            call=lambda rule_set: rule_set_set_phase(
+                rule_set=rule_set, phase=phase, actor=request.user, manual=True
+            ),
+            done_message=_("Rule sets switched to “%(phase)s”: %(count)d."),
+            message_args={"phase": SeasonalRuleSet.Phase(phase).label},
+        )
+
+    @admin.action(permissions=["activate"], description=_("Activate: during (peak)"))
+    def activate_during(self, request: HttpRequest, queryset: QuerySet[SeasonalRuleSet]) -> None:
+        self._set_phase(request, queryset, SeasonalRuleSet.Phase.DURING)
+
+    @admin.action(permissions=["activate"], description=_("Activate: before"))
+    def activate_before(self, request: HttpRequest, queryset: QuerySet[SeasonalRuleSet]) -> None:
+        self._set_phase(request, queryset, SeasonalRuleSet.Phase.BEFORE)
+
+    @admin.action(permissions=["activate"], description=_("Activate: after"))
+    def activate_after(self, request: HttpRequest, queryset: QuerySet[SeasonalRuleSet]) -> None:
+        self._set_phase(request, queryset, SeasonalRuleSet.Phase.AFTER)
+
+    @admin.action(permissions=["activate"], description=_("Deactivate"))
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[SeasonalRuleSet]) -> None:
+        self._set_phase(request, queryset, SeasonalRuleSet.Phase.INACTIVE)
+
+    @admin.action(permissions=["activate"], description=_("Return to schedule"))
+    def return_to_schedule(self, request: HttpRequest, queryset: QuerySet[SeasonalRuleSet]) -> None:
+        now = timezone.now()
+        run_service_per_object(
+            self,
+            request,
+            queryset,
+            call=lambda rule_set: rule_set_set_phase(
+                rule_set=rule_set,
+                phase=rule_set_phase_at(rule_set=rule_set, when=now),
+                actor=request.user,
+                manual=False,
+            ),
+            done_message=_("Rule sets back on their schedule: %(count)d."),
+        )
+
+
+@admin.register(RuleSetSwap)
+class RuleSetSwapAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "rule_set", "from_phase", "to_phase", "actor")
+    list_filter = ("to_phase", "from_phase", "rule_set")
+    list_select_related = ("rule_set", "actor")
+    search_fields = ("rule_set__name", "rule_set__slug")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("rule_set", "actor")

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """The main navigation, marking the section the request is in."""
+    if not request.user.is_authenticated:
+        return {}
+    items = [
+        ("tickets:inbox", _("Inbox")),
+        ("returns:list", _("Returns")),
+        ("logistics:list", _("Shipments")),
+        ("customers:list", _("Customers")),
+        ("analytics:overview", _("Analytics")),
+    ]
+    nav = []
+    for name, label in items:
+        url = reverse(name)
+        nav.append({"url": url, "label": label, "active": request.path.startswith(url)})
+    return {"main_nav": nav}

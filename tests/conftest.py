@@ -1,0 +1,93 @@
+"""The named cast every test can use: two stores, their teams, and one user per role."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+
+from customers.models import Platform
+from tests.factories import AgentProfileFactory, StoreFactory, TeamFactory, TicketFactory, UserFactory
+
+
+def role(name: str) -> Group:
+    """A role group from the data migration; transactional tests flush it away, so rebuild it."""
+    if not Group.objects.filter(name=name).exists():
+        create_roles = importlib.import_module("helpdesk.migrations.0002_create_roles").create_roles
+        create_roles(apps, None)
+    return Group.objects.get(name=name)
+
+
+@pytest.fixture
+def store_eu(db):
+    return StoreFactory(
+        name="Lumen Home DE",
+        platform=Platform.AMAZON,
+        external_id="A1PA6795UKMFR9",
+        marketplace="DE",
+        currency="EUR",
+        default_language="de",
+        timezone="Europe/Berlin",
+    )
+
+
+@pytest.fixture
+def store_us(db):
+    return StoreFactory(
+        name="Lumen Home US",
+        platform=Platform.SHOPIFY,
+        external_id="lumen-home-us.myshopify.com",
+        marketplace="US",
+        currency="USD",
+        default_language="en",
+        timezone="America/New_York",
+    )
+
+
+@pytest.fixture
+def team_eu(store_eu):
+    return TeamFactory(name="EU support", slug="eu-support", languages=["de", "fr", "en"], stores=[store_eu])
+
+
+@pytest.fixture
+def team_us(store_us):
+    return TeamFactory(name="US support", slug="us-support", languages=["en", "es"], stores=[store_us])
+
+
+@pytest.fixture
+def agent_eu(team_eu):
+    user = UserFactory(username="mei.eu", groups=[role("Agent")])
+    AgentProfileFactory(user=user, teams=[team_eu])
+    return user
+
+
+@pytest.fixture
+def agent_us(team_us):
+    user = UserFactory(username="jun.us", groups=[role("Agent")])
+    AgentProfileFactory(user=user, teams=[team_us])
+    return user
+
+
+@pytest.fixture
+def lead_eu(team_eu):
+    user = UserFactory(username="hua.lead", groups=[role("Team lead")])
+    team_eu.lead = user
+    team_eu.save(update_fields=["lead"])
+    return user
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="ling.manager", is_staff=True, groups=[role("Manager")])
+
+
+@pytest.fixture
+def ticket_eu(store_eu, team_eu):
+    return TicketFactory(store=store_eu, team=team_eu, subject="Lampe kaputt angekommen")
+
+
+@pytest.fixture
+def ticket_us(store_us, team_us):
+    return TicketFactory(store=store_us, team=team_us, subject="Package never arrived")

@@ -1,0 +1,90 @@
+"""The inbox websocket: only signed-in users, only their teams' events, sent after commit."""
+
+from __future__ import annotations
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import AnonymousUser
+
+from helpdesk.routing import websocket_urlpatterns
+from tickets.models import Ticket
+from tickets.services import ticket_set_status
+
+application = URLRouter(websocket_urlpatterns)
+
+
+def connect(user) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(application, "/ws/inbox/")
+    communicator.scope["user"] = user
+    return communicator
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_anonymous_visitor_is_refused(db):
+    async def scenario():
+        communicator = connect(AnonymousUser())
+        connected, code = await communicator.connect()
+        assert connected is False
+        assert code == 4401
+
+    async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_agent_hears_about_their_teams_ticket_but_not_another_teams(
+    agent_eu, agent_us, ticket_eu, ticket_us
+):
+    async def scenario():
+        eu, us = connect(agent_eu), connect(agent_us)
+        assert (await eu.connect())[0]
+        assert (await us.connect())[0]
+
+        await sync_to_async(ticket_set_status)(ticket=ticket_eu, status=Ticket.Status.OPEN, actor=agent_eu)
+
+        event = await eu.receive_json_from(timeout=3)
+        assert event == {"kind": "ticket.changed", "ticket": ticket_eu.pk, "change": "status"}
+        assert await us.receive_nothing(timeout=0.3)
+        await eu.disconnect()
+        await us.disconnect()
+
+    async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_hears_about_every_team(manager, agent_us, ticket_us):
+    async def scenario():
+        communicator = connect(manager)
+        assert (await communicator.connect())[0]
+
+        await sync_to_async(ticket_set_status)(ticket=ticket_us, status=Ticket.Status.SOLVED, actor=agent_us)
+
+        event = await communicator.receive_json_from(timeout=3)
+        assert event["ticket"] == ticket_us.pk
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_sent_for_a_change_that_is_rolled_back(agent_eu, ticket_eu):
+    from django.db import transaction
+
+    def change_then_fail():
+        with transaction.atomic():
+            ticket_set_status(ticket=ticket_eu, status=Ticket.Status.OPEN, actor=agent_eu)
+            transaction.set_rollback(True)  # the request failed after the change
+
+    async def scenario():
+        communicator = connect(agent_eu)
+        assert (await communicator.connect())[0]
+
+        await sync_to_async(change_then_fail)()
+
+        assert await communicator.receive_nothing(timeout=0.5)
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()
+    ticket_eu.refresh_from_db()
+    assert ticket_eu.status == Ticket.Status.NEW

@@ -1,0 +1,175 @@
+"""What managers configure: teams, agents, SLA policies, reply templates, surveys."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.admin import ReadOnlyAdminMixin
+from tickets.admin.conversations import excerpt
+from tickets.models import (
+    AgentProfile,
+    Mailbox,
+    ReplyTemplate,
+    ReplyTemplateVariant,
+    SLAPolicy,
+    Survey,
+    SurveyResponse,
+    Team,
+)
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "slug",
+        "working_language",
+        "languages",
+        "timezone",
+        "holiday_country",
+        "is_overflow",
+        "lead",
+    )
+    list_select_related = ("lead",)
+    list_filter = ("is_overflow", "working_language", "stores")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("stores",)
+    autocomplete_fields = ("lead",)
+
+
+@admin.register(AgentProfile)
+class AgentProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "availability", "working_language", "languages", "capacity", "last_assigned_at")
+    list_select_related = ("user",)
+    list_filter = ("availability", "working_language", "teams")
+    search_fields = ("user__username", "user__email", "user__first_name", "user__last_name")
+    autocomplete_fields = ("user",)
+    filter_horizontal = ("teams",)
+    readonly_fields = ("last_assigned_at",)
+
+
+@admin.register(SLAPolicy)
+class SLAPolicyAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "store",
+        "channel",
+        "priority",
+        "first_response_minutes",
+        "next_response_minutes",
+        "resolution_minutes",
+        "business_hours_only",
+        "is_active",
+    )
+    list_select_related = ("store",)
+    list_filter = ("is_active", "channel", "priority", "business_hours_only", "store")
+    search_fields = ("name",)
+
+
+# --- Tickets and messages -------------------------------------------------------------------
+
+
+class ReplyTemplateVariantInline(admin.StackedInline):
+    model = ReplyTemplateVariant
+    fields = ("language", "subject", "body")
+    extra = 0
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "intent", "store", "languages", "set_status", "usage_count", "is_active")
+    list_select_related = ("store",)
+    list_filter = ("is_active", "intent", "store", "set_status")
+    search_fields = ("name", "slug", "variants__subject", "variants__body")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("add_tags",)
+    readonly_fields = ("usage_count",)
+    inlines = (ReplyTemplateVariantInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReplyTemplate]:
+        return super().get_queryset(request).prefetch_related("variants")
+
+    @admin.display(description=_("languages"))
+    def languages(self, obj: ReplyTemplate) -> str:
+        return ", ".join(sorted(variant.language for variant in obj.variants.all())) or "—"
+
+
+@admin.register(ReplyTemplateVariant)
+class ReplyTemplateVariantAdmin(admin.ModelAdmin):
+    list_display = ("template", "language", "subject")
+    list_select_related = ("template",)
+    list_filter = ("language", "template")
+    search_fields = ("template__name", "subject", "body")
+    autocomplete_fields = ("template",)
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ("ticket", "kind", "status", "scheduled_for", "sent_at", "offer")
+    list_select_related = ("ticket",)
+    list_filter = ("kind", "status")
+    search_fields = ("=ticket__reference",)
+    date_hierarchy = "scheduled_for"
+    show_full_result_count = False
+    raw_id_fields = ("ticket",)
+    readonly_fields = ("sent_at",)
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The customer's own answer: view only."""
+
+    list_display = ("responded_at", "survey", "score", "agent", "team", "comment_excerpt")
+    list_select_related = ("survey__ticket", "agent", "team")
+    list_filter = ("survey__kind", "score", "team")
+    search_fields = ("=survey__ticket__reference", "comment")
+    date_hierarchy = "responded_at"
+    show_full_result_count = False
+    raw_id_fields = ("survey", "agent")
+
+    @admin.display(description=_("comment"))
+    def comment_excerpt(self, obj: SurveyResponse) -> str:
+        return excerpt(obj.comment)
+
+
+class MailboxForm(forms.ModelForm):
+    class Meta:
+        model = Mailbox
+        fields = (
+            "store",
+            "address",
+            "is_active",
+            "imap_host",
+            "imap_port",
+            "imap_ssl",
+            "imap_user",
+            "imap_password",
+            "imap_folder",
+            "inbound_token",
+        )
+        widgets = {"imap_password": forms.PasswordInput(render_value=True)}
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(admin.ModelAdmin):
+    form = MailboxForm
+    list_display = ("address", "store", "imap_host", "is_active", "last_polled_at", "last_error")
+    list_filter = ("is_active", "store")
+    search_fields = ("address", "imap_host", "imap_user")
+    list_select_related = ("store",)
+    readonly_fields = ("webhook_url", "uidvalidity", "last_uid", "last_polled_at", "last_error")
+
+    @admin.display(description=_("raw-MIME webhook URL"))
+    def webhook_url(self, obj: Mailbox) -> str:
+        if not obj.pk:
+            return "—"
+        return settings.HELPDESK_PUBLIC_URL.rstrip("/") + reverse(
+            "inbound:email", args=[obj.inbound_token]
+        )

@@ -1,0 +1,230 @@
+"""Agent replies and internal notes, and delivering replies through the channel they came from."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpdesk import broadcast
+from helpdesk.exceptions import ApplicationError
+from tickets.models import Channel, Mailbox, Message, Ticket
+from tickets.services.sla import ticket_apply_sla
+from tickets.services.status import ticket_set_status
+
+# Channels answered by e-mail; marketplace channels need their platform connector.
+EMAIL_CHANNELS = {Channel.EMAIL, Channel.WEB_FORM, Channel.CHAT}
+MAX_REFERENCES = 20
+
+
+class StaleTicket(ApplicationError):
+    """Something new arrived on the ticket after the agent opened it: the reply is held."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    sent: bool
+    error: str = ""
+
+
+@transaction.atomic
+def message_reply(
+    *,
+    ticket: Ticket,
+    author: User,
+    body: str,
+    internal: bool = False,
+    seen_version: int | None = None,
+    status_after: str = "",
+) -> Message:
+    """Write a reply (sent after commit) or an internal note (never leaves) on a ticket.
+
+    ``seen_version`` is the ticket version the agent's page showed; if the ticket changed
+    since (a customer message, another agent's reply), nothing is written and the agent
+    is asked to look again.
+    """
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    body = body.strip()
+    if not body:
+        raise ApplicationError(_("The reply is empty."))
+    if ticket.status == Ticket.Status.CLOSED:
+        raise ApplicationError(_("This ticket is closed; a new message from the customer opens a new one."))
+    if seen_version is not None and seen_version != ticket.version:
+        raise StaleTicket(
+            _("Something new happened on this ticket since you opened it. Read it, then send again."),
+            extra={"version": ticket.version},
+        )
+    now = timezone.now()
+    if internal:
+        message = Message.objects.create(
+            ticket=ticket,
+            store_id=ticket.store_id,
+            channel=ticket.channel,
+            direction=Message.Direction.INTERNAL,
+            author=author,
+            sender_name=author.get_full_name() or author.get_username(),
+            body_text=body,
+            body_display=body,
+            triage_status=Message.Triage.SKIPPED,
+            created_at=now,
+        )
+    else:
+        message = Message.objects.create(
+            ticket=ticket,
+            store_id=ticket.store_id,
+            channel=ticket.channel,
+            external_id=_new_message_id(ticket),
+            direction=Message.Direction.OUTBOUND,
+            author=author,
+            sender_name=author.get_full_name() or author.get_username(),
+            recipients=[ticket.customer.email] if ticket.customer.email else [],
+            subject=reply_subject(ticket),
+            body_text=body,
+            body_display=body,
+            in_reply_to=_last_customer_message_id(ticket),
+            references=" ".join(_thread_message_ids(ticket)),
+            triage_status=Message.Triage.SKIPPED,
+            delivery_status=Message.Delivery.QUEUED,
+            created_at=now,
+        )
+        ticket.last_agent_message_at = now
+        if ticket.first_responded_at is None:
+            ticket.first_responded_at = now
+        from tickets.tasks import message_send
+
+        transaction.on_commit(lambda: message_send.delay(message.pk))
+    ticket.version += 1
+    ticket.updated_at = now
+    ticket.save(update_fields=["last_agent_message_at", "first_responded_at", "version", "updated_at"])
+    ticket = ticket_apply_sla(ticket=ticket, now=now)
+    if status_after and status_after != ticket.status:
+        ticket_set_status(ticket=ticket, status=status_after, actor=author)
+    elif not internal and ticket.status == Ticket.Status.NEW:
+        ticket_set_status(ticket=ticket, status=Ticket.Status.OPEN, actor=author)
+    broadcast.ticket_changed(
+        ticket_id=ticket.pk, team_id=ticket.team_id, change="reply" if not internal else "note"
+    )
+    return message
+
+
+def message_deliver(*, message: Message) -> Delivery:
+    """Send a queued reply. Safe to call twice: a sent message is not sent again."""
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related("ticket__customer", "store")
+            .get(pk=message.pk)
+        )
+        if (
+            message.direction != Message.Direction.OUTBOUND
+            or message.delivery_status == Message.Delivery.SENT
+        ):
+            return Delivery(sent=message.delivery_status == Message.Delivery.SENT)
+        if message.channel not in EMAIL_CHANNELS:
+            return _delivery_failed(
+                message,
+                _(
+                    "Replies on %(channel)s go through its platform connector, which is not configured for this store."
+                )
+                % {"channel": message.get_channel_display()},
+            )
+        if not message.ticket or not message.ticket.customer.email:
+            return _delivery_failed(message, _("The customer has no e-mail address to answer."))
+        email = _email_for(message)
+    # Outside the row lock: the SMTP conversation may be slow. A crash between sending
+    # and recording means a retry could send again; mail servers drop the duplicate
+    # by Message-ID, which is the same on every attempt.
+    email.send(fail_silently=False)
+    Message.objects.filter(pk=message.pk).update(
+        delivery_status=Message.Delivery.SENT, delivery_error="", sent_at=timezone.now()
+    )
+    _broadcast_delivery(message)
+    return Delivery(sent=True)
+
+
+def message_delivery_failed(*, message: Message, error: str) -> None:
+    """Record that sending failed for good (after the task's retries)."""
+    _delivery_failed(message, error)
+
+
+def reply_subject(ticket: Ticket) -> str:
+    subject = ticket.subject or _("Your message")
+    token = f"[#{ticket.reference}]"
+    prefixed = subject if subject.lower().startswith("re:") else f"Re: {subject}"
+    return (prefixed if token in prefixed else f"{prefixed} {token}")[:300]
+
+
+def _email_for(message: Message) -> EmailMessage:
+    ticket = message.ticket
+    assert ticket is not None
+    sender = _sender_address(ticket)
+    local, _, domain = sender.partition("@")
+    headers = {"Message-ID": message.external_id}
+    if message.in_reply_to:
+        headers["In-Reply-To"] = message.in_reply_to
+    if message.references:
+        headers["References"] = message.references
+    store_name = ticket.store.name
+    return EmailMessage(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=f"{store_name} <{sender}>",
+        to=[ticket.customer.email],
+        reply_to=[f"{store_name} <{local}+{ticket.reference}@{domain}>"] if domain else None,
+        headers=headers,
+    )
+
+
+def _sender_address(ticket: Ticket) -> str:
+    mailbox = Mailbox.objects.filter(store_id=ticket.store_id, is_active=True).order_by("pk").first()
+    if mailbox is not None:
+        return mailbox.address
+    return ticket.store.support_email or settings.DEFAULT_FROM_EMAIL
+
+
+def _new_message_id(ticket: Ticket) -> str:
+    domain = _sender_address(ticket).rpartition("@")[2] or "helpdesk.invalid"
+    return f"<{ticket.reference}.{secrets.token_hex(8)}@{domain}>"
+
+
+def _last_customer_message_id(ticket: Ticket) -> str:
+    last = (
+        ticket.messages.filter(direction=Message.Direction.INBOUND)
+        .exclude(external_id="")
+        .order_by("-created_at", "-id")
+        .values_list("external_id", flat=True)
+        .first()
+    )
+    return last or ""
+
+
+def _thread_message_ids(ticket: Ticket) -> list[str]:
+    ids = list(
+        ticket.messages.exclude(direction=Message.Direction.INTERNAL)
+        .filter(external_id__startswith="<")
+        .order_by("created_at", "id")
+        .values_list("external_id", flat=True)
+    )
+    # Keep the first (the thread's root) and the most recent, as mail clients do.
+    return ids if len(ids) <= MAX_REFERENCES else [ids[0], *ids[-(MAX_REFERENCES - 1) :]]
+
+
+def _delivery_failed(message: Message, error: str) -> Delivery:
+    Message.objects.filter(pk=message.pk).update(
+        delivery_status=Message.Delivery.FAILED, delivery_error=error[:500]
+    )
+    _broadcast_delivery(message)
+    return Delivery(sent=False, error=error)
+
+
+def _broadcast_delivery(message: Message) -> None:
+    if message.ticket_id:
+        broadcast.broadcast_on_commit(
+            [broadcast.ticket_group(message.ticket_id)], {"kind": "message.delivery", "message": message.pk}
+        )

@@ -1,0 +1,163 @@
+"""The agent inbox and the ticket page: parse input, call selectors, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from customers.selectors import order_lines
+from helpdesk.exceptions import ApplicationError
+from logistics.selectors import shipment_list_for_order
+from returns.selectors import return_list_for_order
+from tickets.models import Ticket
+from tickets.selectors import (
+    mailbox_for_inbound_token,
+    reply_templates_for,
+    ticket_conversation,
+    ticket_get_for_agent,
+    ticket_inbox_page,
+)
+from tickets.services import email_ingest, message_reply
+
+PAGE_SIZE = 50
+
+# The inbox views supported by ``tickets.selectors.ticket_inbox``, in tab order.
+INBOX_VIEWS = [
+    ("all", _("All")),
+    ("open", _("All open")),
+    ("mine", _("Mine")),
+    ("unassigned", _("Unassigned")),
+    ("my_team", _("My team")),
+    ("overdue", _("Overdue")),
+    ("waiting", _("Waiting on customer")),
+]
+DEFAULT_VIEW = "open"
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    view = request.GET.get("view", DEFAULT_VIEW)
+    if view not in dict(INBOX_VIEWS):
+        view = DEFAULT_VIEW
+    query = request.GET.get("q", "").strip()[:200]
+    page = ticket_inbox_page(
+        user=request.user, view=view, query=query, after=request.GET.get("after", ""), size=PAGE_SIZE
+    )
+    return render(
+        request,
+        "tickets/inbox.html",
+        {"page": page, "tickets": page.tickets, "views": INBOX_VIEWS, "view": view, "query": query},
+    )
+
+
+@login_required
+def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    try:
+        ticket = ticket_get_for_agent(user=request.user, ticket_id=ticket_id)
+    except Ticket.DoesNotExist as exc:
+        raise Http404 from exc
+    order = ticket.order
+    shipments = list(shipment_list_for_order(user=request.user, order_id=order.pk)) if order else []
+    if ticket.shipment is not None and ticket.shipment not in shipments:
+        shipments.insert(0, ticket.shipment)
+    context = {
+        "ticket": ticket,
+        "conversation": ticket_conversation(ticket=ticket),
+        "order": order,
+        "order_lines": order_lines(order=order) if order else [],
+        "shipments": shipments,
+        "returns": return_list_for_order(user=request.user, order_id=order.pk) if order else [],
+        "tags": ticket.tags.all(),
+        "reply_templates": reply_templates_for(
+            ticket=ticket, agent_name=request.user.get_short_name() or request.user.get_username()
+        ),
+    }
+    draft = request.session.pop(f"draft:{ticket.pk}", None) or {}
+    context["draft"], context["draft_internal"] = draft.get("body", ""), draft.get("internal", False)
+    return render(request, "tickets/detail.html", context)
+
+
+@login_required
+@require_POST
+def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    try:
+        ticket = ticket_get_for_agent(user=request.user, ticket_id=ticket_id)
+    except Ticket.DoesNotExist as exc:
+        raise Http404 from exc
+    body = request.POST.get("body", "")
+    internal = request.POST.get("internal") == "1"
+    try:
+        seen_version = int(request.POST.get("seen_version", ""))
+    except ValueError:
+        seen_version = None
+    try:
+        message_reply(
+            ticket=ticket,
+            author=request.user,
+            body=body,
+            internal=internal,
+            seen_version=seen_version,
+            status_after=request.POST.get("status_after", ""),
+        )
+    except ApplicationError as error:
+        # Held, not lost: the draft comes back in the composer with the reason.
+        request.session[f"draft:{ticket.pk}"] = {"body": body, "internal": internal}
+        messages.warning(request, error.message)
+    else:
+        messages.success(request, _("Note added.") if internal else _("Reply queued for sending."))
+    return redirect("tickets:detail", ticket_id=ticket.pk)
+
+
+# Inbound-mail providers post the raw message in one of these form fields.
+RAW_MIME_FIELDS = ("email", "body-mime", "message", "mime")
+MAX_RAW_EMAIL_BYTES = 50 * 1024 * 1024
+
+
+@csrf_exempt
+@require_POST
+def inbound_email(request: HttpRequest, token: str) -> JsonResponse:
+    """Raw-MIME webhook: the request body (or a form field) is one e-mail as received."""
+    mailbox = mailbox_for_inbound_token(token=token)
+    if mailbox is None:
+        return JsonResponse({"error": "Unknown or inactive mailbox token."}, status=404)
+    try:
+        raw = _raw_email(request)
+    except ValueError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    except RequestDataTooBig:
+        return JsonResponse({"error": "The message is too large."}, status=413)
+    if len(raw) > MAX_RAW_EMAIL_BYTES:
+        return JsonResponse({"error": f"The message is larger than {MAX_RAW_EMAIL_BYTES} bytes."}, status=413)
+    result = email_ingest(raw=raw, mailbox=mailbox)
+    body = {
+        "status": "unprocessable" if result.unprocessable else "duplicate" if result.duplicate else "stored",
+        "message": result.message.pk,
+        "ticket": result.ticket.reference if result.ticket else None,
+    }
+    if result.unprocessable:
+        body["reason"] = result.message.parse_error
+    # Stored (even when unreadable: kept for a manager) means the sender must not retry.
+    return JsonResponse(body, status=200 if result.duplicate else 202)
+
+
+def _raw_email(request: HttpRequest) -> bytes:
+    content_type = request.content_type or ""
+    if content_type.startswith("multipart/form-data") or content_type == "application/x-www-form-urlencoded":
+        for name in RAW_MIME_FIELDS:
+            if name in request.FILES:
+                return request.FILES[name].read()
+            if request.POST.get(name):
+                return request.POST[name].encode("utf-8", "surrogateescape")
+        raise ValueError(
+            f"No raw message in the form: expected one of the fields {', '.join(RAW_MIME_FIELDS)}."
+        )
+    raw = request.body
+    if not raw.strip():
+        raise ValueError("The request body is empty: post the raw message (message/rfc822).")
+    return raw
