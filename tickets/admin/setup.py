@@ -170,6 +170,4 @@ class MailboxAdmin(admin.ModelAdmin):
     def webhook_url(self, obj: Mailbox) -> str:
         if not obj.pk:
             return "—"
-        return settings.HELPDESK_PUBLIC_URL.rstrip("/") + reverse(
-            "inbound:email", args=[obj.inbound_token]
-        )
+        return settings.HELPDESK_PUBLIC_URL.rstrip("/") + reverse("inbound:email", args=[obj.inbound_token])
