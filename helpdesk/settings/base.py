@@ -261,6 +261,29 @@ REST_FRAMEWORK = {
 # --- Uploads ------------------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
+# Executables and scripts are not kept as attachments (the raw original still holds them).
+ATTACHMENT_BLOCKED_EXTENSIONS = env_list(
+    "ATTACHMENT_BLOCKED_EXTENSIONS",
+    [
+        "exe",
+        "com",
+        "scr",
+        "bat",
+        "cmd",
+        "pif",
+        "msi",
+        "dll",
+        "js",
+        "jse",
+        "vbs",
+        "vbe",
+        "wsf",
+        "ps1",
+        "jar",
+        "hta",
+        "lnk",
+    ],
+)
 
 # --- Logging ------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()

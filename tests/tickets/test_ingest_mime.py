@@ -371,6 +371,34 @@ def test_an_attachment_over_the_size_limit_is_dropped_with_a_warning_naming_it()
     )
 
 
+def test_an_attachment_of_a_blocked_type_is_not_kept_and_the_customer_text_stays() -> None:
+    raw = mail(
+        "From: Anna Schmidt <anna.schmidt@example.de>",
+        "Subject: Rechnung",
+        entity=multipart(
+            "mixed",
+            part("text/plain; charset=utf-8", "Hier ist die Rechnung."),
+            part(
+                'application/octet-stream; name="Rechnung.PDF.exe"',
+                b"MZ" + bytes(300),
+                "Content-Disposition: attachment",
+                cte="base64",
+            ),
+            part('application/pdf; name="rechnung.pdf"', b"%PDF-1.4" + bytes(100), cte="base64"),
+            boundary="blocked-1",
+        ),
+    )
+
+    parsed = parse_email(raw, blocked_extensions=["exe", ".js"])
+
+    assert [attachment.filename for attachment in parsed.attachments] == ["rechnung.pdf"]
+    assert "Hier ist die Rechnung." in parsed.text
+    assert parsed.warnings == (
+        'The attachment "Rechnung.PDF.exe" has a blocked file type and was not kept '
+        "(the original message still holds it).",
+    )
+
+
 def test_without_a_limit_every_attachment_is_kept() -> None:
     raw = mail(
         "From: Anna Schmidt <anna.schmidt@example.de>",

@@ -15,7 +15,11 @@ def inbound_from_email(
 
     ``external_id`` is the Message-ID, or the caller's stable substitute when it has none.
     """
-    parsed = parse_email(raw, max_attachment_bytes=settings.ATTACHMENT_MAX_BYTES)
+    parsed = parse_email(
+        raw,
+        max_attachment_bytes=settings.ATTACHMENT_MAX_BYTES,
+        blocked_extensions=settings.ATTACHMENT_BLOCKED_EXTENSIONS,
+    )
     recipients = [address.address for address in (*parsed.to, *parsed.cc) if address.address]
     if delivered_to:
         recipients.append(delivered_to.lower())

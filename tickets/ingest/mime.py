@@ -11,10 +11,12 @@ import email.utils
 import mimetypes
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
 from email.parser import BytesParser
+from pathlib import Path
 
 from tickets.ingest.autoreply import detect_auto
 from tickets.ingest.charsets import ENCODED_WORD_RUN, decode_encoded_words, decode_text, header_bytes
@@ -77,7 +79,9 @@ _EXTENSIONS = {"message/rfc822": ".eml", "message/delivery-status": ".txt", "tex
 _IDENTITY_HEADERS = {"from", "subject", "message-id", "date"}
 
 
-def parse_email(raw: bytes, *, max_attachment_bytes: int | None = None) -> ParsedEmail:
+def parse_email(
+    raw: bytes, *, max_attachment_bytes: int | None = None, blocked_extensions: Iterable[str] = ()
+) -> ParsedEmail:
     """Parse one inbound message; raises only `MalformedEmail`, with a reason a manager can read."""
     try:
         data = bytes(raw)
@@ -86,7 +90,7 @@ def parse_email(raw: bytes, *, max_attachment_bytes: int | None = None) -> Parse
     if not data.strip():
         raise MalformedEmail("The message is empty: there is nothing to read.")
     try:
-        return _Reader(max_attachment_bytes).parse(data)
+        return _Reader(max_attachment_bytes, blocked_extensions).parse(data)
     except MalformedEmail:
         raise
     except Exception as exc:
@@ -104,8 +108,9 @@ class _Content:
 class _Reader:
     """One message and its forwarded messages; collects attachments and warnings while walking."""
 
-    def __init__(self, max_attachment_bytes: int | None) -> None:
+    def __init__(self, max_attachment_bytes: int | None, blocked_extensions: Iterable[str] = ()) -> None:
         self.limit = max_attachment_bytes
+        self.blocked = {f".{extension.lower().lstrip('.')}" for extension in blocked_extensions}
         self.warnings: list[str] = []
         self.attachments: list[ParsedAttachment] = []
         self.forwards: list[str] = []
@@ -342,6 +347,12 @@ class _Reader:
                 f"{self.limit:,} bytes and was not kept."
             )
             return
+        if Path(name).suffix.lower() in self.blocked:
+            self.warnings.append(
+                f'The attachment "{name}" has a blocked file type and was not kept '
+                "(the original message still holds it)."
+            )
+            return
         content_id = " ".join(str(part.get("content-id", "")).split()).strip("<>")
         is_inline = bool(content_id) and disposition != "attachment"
         self.attachments.append(ParsedAttachment(name, ctype, payload, content_id, is_inline))
@@ -352,7 +363,7 @@ class _Reader:
             data = inner.as_bytes(policy=_EML_POLICY)
         except Exception:  # headers the modern generator refuses: write them back as they came
             data = inner.as_bytes(policy=policy.compat32)
-        reader = _Reader(self.limit)
+        reader = _Reader(self.limit, self.blocked)
         parsed = reader.read(inner, depth=depth + 1)
         self.warnings.extend(f"Forwarded message: {warning}" for warning in parsed.warnings)
         self.attach(
