@@ -61,11 +61,18 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         first = ticket_inbox_page(user=user, view="open")
+        by_due = ticket_inbox_page(user=user, view="open", sort="due")
         pages = {
             "open, first page": "/inbox/?view=open",
             "open, second page": f"/inbox/?view=open&after={first.next_cursor}",
             "all, first page": "/inbox/?view=all",
             "search 'parcel'": "/inbox/?view=all&q=parcel",
+            "open, by SLA due": "/inbox/?view=open&sort=due",
+            "open, by SLA due, page 2": f"/inbox/?view=open&sort=due&after={by_due.next_cursor}",
+            "open, e-mail + not received": "/inbox/?view=open&channel=email&intent=not_received",
+            "open, negative, language de": "/inbox/?view=open&sentiment=negative&language=de",
+            "all, tag vip": "/inbox/?view=all&tag=vip",
+            "open, country DE": "/inbox/?view=open&country=DE",
         }
         for label, path in pages.items():
             median, p95, queries = measure(client, path, args.runs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -20,6 +22,15 @@ class Platform(models.TextChoices):
     ALIEXPRESS = "aliexpress", "AliExpress"
     EMAIL = "email", _("E-mail")
     WEB = "web", _("Web form")
+
+
+def new_inbound_key() -> str:
+    """The public name of a store in its contact-form, chat and webhook URLs."""
+    return secrets.token_urlsafe(24)
+
+
+def new_webhook_secret() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class Store(models.Model):
@@ -42,6 +53,31 @@ class Store(models.Model):
     brand_color = models.CharField(_("brand colour"), max_length=7, default="#1f6feb")
     logo_url = models.URLField(_("logo URL"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    inbound_key = models.CharField(
+        _("public key"),
+        max_length=64,
+        unique=True,
+        default=new_inbound_key,
+        help_text=_(
+            "Names the store in the contact form, chat widget and platform webhook URLs. "
+            "Public (it is in the shop's pages); change it to retire old URLs."
+        ),
+    )
+    webhook_secret = models.CharField(
+        _("webhook secret"),
+        max_length=200,
+        default=new_webhook_secret,
+        help_text=_(
+            "Verifies platform webhooks: Shopify's app API secret key, the WooCommerce webhook's "
+            "secret, or the key of the X-Helpdesk-Signature HMAC for the other platforms."
+        ),
+    )
+    allowed_origins = models.JSONField(
+        _("chat widget sites"),
+        default=list,
+        blank=True,
+        help_text=_('Origins allowed to embed the chat widget, e.g. ["https://shop.example.com"].'),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

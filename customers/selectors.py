@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import translation
 
-from customers.models import Customer, CustomerIdentity, CustomerTag, Order, OrderLine
+from customers.models import Customer, CustomerIdentity, CustomerTag, Order, OrderLine, Store, Tag
 from helpdesk.access import ALL_STORES, Viewer, visible_store_ids
 
 # How many of a customer's orders, tickets and returns the customer 360 shows.
@@ -95,6 +97,56 @@ def customer_360(*, user: Viewer, customer: Customer) -> Customer360:
     )
 
 
+def store_list_for_user(*, user: Viewer) -> QuerySet[Store]:
+    """The stores the user may see, by name (for filters and pickers)."""
+    store_ids = visible_store_ids(user)
+    stores = Store.objects.all() if store_ids is ALL_STORES else Store.objects.filter(id__in=store_ids)
+    return stores.order_by("name", "id")
+
+
+def tag_list() -> QuerySet[Tag]:
+    """Every tag, by name (tags belong to no store)."""
+    return Tag.objects.order_by("name", "id")
+
+
+def tag_get_by_slug(*, slug: str) -> Tag | None:
+    return Tag.objects.filter(slug=slug).first() if slug and len(slug) <= 60 else None
+
+
 def order_lines(*, order: Order) -> QuerySet[OrderLine]:
     """The lines of an order the caller has already fetched through a scoped selector."""
     return order.lines.select_related("product").order_by("id")
+
+
+def store_for_inbound_key(*, key: str) -> Store | None:
+    """The active store a public key names (contact form, chat widget, platform webhooks)."""
+    if not key or len(key) > 64:
+        return None
+    return Store.objects.filter(inbound_key=key, is_active=True).first()
+
+
+def order_of_buyer(*, store: Store, number: str, email: str) -> Order | None:
+    """The store's order with this number, if it was placed with this e-mail address.
+
+    For public forms: a number that belongs to someone else finds nothing, the same
+    answer as a number that does not exist.
+    """
+    number, email = number.strip(), email.strip()
+    if not number or not email or len(number) > 64:
+        return None
+    return (
+        Order.objects.filter(store=store, external_id=number)
+        .filter(Q(email__iexact=email) | Q(customer__email__iexact=email))
+        .first()
+    )
+
+
+def store_public_languages(*, store: Store) -> list[str]:
+    """The languages of the store's public pages (contact form, chat widget): English, and
+    the store's own language when the helpdesk ships a translation for it."""
+    languages = [settings.LANGUAGE_CODE]
+    try:
+        own = translation.get_supported_language_variant(store.default_language)
+    except LookupError:
+        return languages
+    return languages if own in languages else [*languages, own]

@@ -16,8 +16,11 @@ def _normalise_email(address: str) -> str:
 
 
 @transaction.atomic
-def customer_resolve(*, store: Store, email: str = "", buyer_id: str = "", name: str = "") -> Customer:
-    """The customer behind a message: found by platform buyer id or e-mail, created if new.
+def customer_resolve(
+    *, store: Store, email: str = "", buyer_id: str = "", name: str = "", chat_visitor: str = ""
+) -> Customer:
+    """The customer behind a message: found by platform buyer id, chat visitor id or e-mail,
+    created if new.
 
     Safe when two messages from a new customer arrive at once: the identity's unique
     key decides, and the loser uses the winner's customer.
@@ -26,10 +29,12 @@ def customer_resolve(*, store: Store, email: str = "", buyer_id: str = "", name:
     keys: list[tuple[str, str, str]] = []
     if buyer_id:
         keys.append((store.platform, CustomerIdentity.Kind.BUYER_ID, buyer_id))
+    if chat_visitor:
+        keys.append((Platform.WEB, CustomerIdentity.Kind.CHAT, chat_visitor))
     if email:
         keys.append((Platform.EMAIL, CustomerIdentity.Kind.EMAIL, email))
     if not keys:
-        raise ValueError("A message needs a sender address or a platform buyer id.")
+        raise ValueError("A message needs a sender address, a platform buyer id or a chat visitor id.")
     for platform, kind, value in keys:
         identity = (
             CustomerIdentity.objects.select_related("customer")

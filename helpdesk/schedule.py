@@ -35,4 +35,13 @@ def periodic_tasks() -> list[Periodic]:
             every_seconds=60,
             description="Marks tickets whose running SLA target has passed, raises their priority, mails the lead.",
         ),
+        Periodic(
+            name="IMAP poll",
+            task="tickets.tasks.mailboxes_poll_due",
+            every_seconds=15,
+            description=(
+                "Queues one poll per active IMAP mailbox whose own interval (set on the mailbox) has "
+                "passed. Pause this to stop all IMAP polling; pause one mailbox by unticking “active”."
+            ),
+        ),
     ]

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from helpdesk import views
+from tickets import action_views as ticket_actions
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="tickets:inbox", permanent=False)),
@@ -22,7 +23,14 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("inbox/", include("tickets.urls")),
+    # Attachments only through this view: it checks the viewer may see the ticket's store.
+    path(
+        "tickets/attachments/<int:attachment_id>/",
+        ticket_actions.attachment_download,
+        name="ticket_attachment",
+    ),
     path("inbound/", include("tickets.urls_inbound")),
+    path("contact/", include("tickets.urls_public")),
     path("returns/", include("returns.urls")),
     path("shipments/", include("logistics.urls")),
     path("customers/", include("customers.urls")),

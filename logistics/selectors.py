@@ -57,3 +57,15 @@ def shipment_list_for_order(*, user: Viewer, order_id: int) -> QuerySet[Shipment
         .select_related("carrier")
         .order_by("created_at", "id")
     )
+
+
+def shipment_list_for_customer(*, user: Viewer, customer_id: int, limit: int = 10) -> list[Shipment]:
+    """A customer's most recent parcels (through their orders), each with its tracking events
+    in time order, for the customer panel of a ticket."""
+    return list(
+        shipment_visible_to(user=user)
+        .filter(order__customer_id=customer_id)
+        .select_related("carrier", "order")
+        .prefetch_related(Prefetch("events", queryset=TrackingEvent.objects.order_by("occurred_at", "id")))
+        .order_by("-created_at", "-id")[:limit]
+    )

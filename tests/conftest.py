@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import os
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.apps import apps
@@ -91,3 +94,39 @@ def ticket_eu(store_eu, team_eu):
 @pytest.fixture
 def ticket_us(store_us, team_us):
     return TicketFactory(store=store_us, team=team_us, subject="Package never arrived")
+
+
+# Tests that run the app in another process (daphne, a Celery worker) ---------------------------
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A second process cannot open the in-memory SQLite test database: when a selected test
+    shares the test database with one (``process_database_url``), it is a file for this run."""
+    if not any("process_database_url" in getattr(item, "fixturenames", ()) for item in session.items):
+        return
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    test = database.setdefault("TEST", {})  # the very dict the connection reads: change it in place
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME"):
+        test["NAME"] = str(Path(settings.VAR_DIR) / f"test-db-{os.getpid()}.sqlite3")
+
+
+@pytest.fixture
+def process_database_url(transactional_db) -> str:
+    """The test database as a ``DATABASE_URL`` another process can open (committed data only)."""
+    from django.db import connection
+
+    config = connection.settings_dict
+    if connection.vendor == "sqlite":
+        if connection.is_in_memory_db():
+            pytest.skip("the SQLite test database is in memory, which another process cannot open")
+        return f"sqlite:///{Path(config['NAME']).resolve()}"
+    if connection.vendor != "postgresql":
+        pytest.skip(f"no URL for a {connection.vendor} test database")
+    credentials = quote(config["USER"] or "", safe="")
+    if config["PASSWORD"]:
+        credentials += ":" + quote(config["PASSWORD"], safe="")
+    host = config["HOST"] or "localhost"
+    port = f":{config['PORT']}" if config["PORT"] else ""
+    return f"postgres://{credentials}{'@' if credentials else ''}{host}{port}/{config['NAME']}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -337,6 +339,14 @@ class Ticket(models.Model):
             models.Index(
                 F("priority").desc(), F("sla_due_at").asc(), F("id").desc(), name="ticket_queue_idx"
             ),
+            # The inbox sorted by SLA due time (soonest first, no deadline last), open work only.
+            models.Index(
+                F("sla_due_at").asc(),
+                F("priority").desc(),
+                F("id").desc(),
+                condition=Q(status__in=OPEN_STATUSES),
+                name="ticket_open_due_queue_idx",
+            ),
             # The SLA breach scan: running deadlines in time order.
             models.Index(
                 fields=["sla_due_at"],
@@ -345,6 +355,8 @@ class Ticket(models.Model):
             ),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_idx"),
             models.Index(fields=["created_at"], name="ticket_created_idx"),
+            # Live resync: "what changed since position P" (helpdesk.broadcast.position_of).
+            models.Index(fields=["updated_at", "id"], name="ticket_updated_idx"),
         ]
 
     def __str__(self) -> str:
@@ -359,6 +371,12 @@ class Translation(models.Model):
     target_language = models.CharField(_("to"), max_length=10)
     translated_text = models.TextField(_("translation"))
     engine = models.CharField(_("engine"), max_length=100, help_text=_("Engine and model version."))
+    pivot_language = models.CharField(
+        _("through"),
+        max_length=10,
+        blank=True,
+        help_text=_("The language translated through when no direct pack is installed (English)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -514,6 +532,9 @@ def new_inbound_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+MIN_POLL_SECONDS = 10  # IMAP providers throttle clients that log in more often
+
+
 class Mailbox(models.Model):
     """A support address: polled over IMAP, or fed by an inbound-mail provider's webhook."""
 
@@ -525,12 +546,40 @@ class Mailbox(models.Model):
         _("IMAP host"), max_length=200, blank=True, help_text=_("Empty: webhook only.")
     )
     imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
-    imap_ssl = models.BooleanField(_("IMAP over TLS"), default=True)
+    imap_ssl = models.BooleanField(
+        _("IMAP over TLS"),
+        default=True,
+        help_text=_(
+            "On: TLS from the start (usually port 993). Off: port 143, upgraded with STARTTLS "
+            "when the server offers it."
+        ),
+    )
     imap_user = models.CharField(_("IMAP user"), max_length=200, blank=True)
     imap_password = models.CharField(_("IMAP password"), max_length=500, blank=True)
     imap_folder = models.CharField(_("IMAP folder"), max_length=200, default="INBOX")
-    uidvalidity = models.PositiveBigIntegerField(_("UIDVALIDITY"), null=True, blank=True, editable=False)
-    last_uid = models.PositiveBigIntegerField(_("last UID fetched"), default=0, editable=False)
+    imap_poll_seconds = models.PositiveIntegerField(
+        _("poll every (seconds)"), default=60, validators=[MinValueValidator(MIN_POLL_SECONDS)]
+    )
+    imap_backfill_days = models.PositiveSmallIntegerField(
+        _("backfill (days)"),
+        default=30,
+        help_text=_(
+            "On the first connection, and when the server renumbers the folder (UIDVALIDITY "
+            "changes), also fetch the mail received in this many past days. 0: only new mail."
+        ),
+    )
+    # Where polling stands. Everything up to imap_last_uid in folder imap_source (as numbered
+    # under imap_uidvalidity) is stored; UIDs up to imap_backfill_uid existed on the first
+    # connection and are fetched only when received since imap_backfill_since.
+    imap_source = models.CharField(_("position in"), max_length=500, blank=True, editable=False)
+    imap_uidvalidity = models.PositiveBigIntegerField(_("UIDVALIDITY"), null=True, blank=True, editable=False)
+    imap_last_uid = models.PositiveBigIntegerField(_("last UID stored"), default=0, editable=False)
+    imap_backfill_uid = models.PositiveBigIntegerField(_("backfill up to UID"), default=0, editable=False)
+    imap_backfill_since = models.DateField(_("backfill since"), null=True, blank=True, editable=False)
+    imap_next_poll_at = models.DateTimeField(_("next poll"), null=True, blank=True, editable=False)
+    imap_failures = models.PositiveIntegerField(_("failed polls in a row"), default=0, editable=False)
+    # A worker polling this mailbox holds it until then (claimed with a conditional update).
+    imap_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
     inbound_token = models.CharField(
         _("inbound webhook token"),
         max_length=64,
@@ -546,6 +595,11 @@ class Mailbox(models.Model):
         verbose_name = _("mailbox")
         verbose_name_plural = _("mailboxes")
         ordering = ["address"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(imap_poll_seconds__gte=MIN_POLL_SECONDS), name="mailbox_poll_interval_min"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.address
@@ -589,6 +643,7 @@ class TicketEvent(models.Model):
         MERGED = "merged", _("Merged")
         SLA_BREACHED = "sla_breached", _("SLA breached")
         INTENT_CORRECTED = "intent_corrected", _("Intent corrected")
+        SPLIT = "split", _("Split")
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events"
@@ -669,6 +724,78 @@ class ReplyTemplateVariant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} [{self.language}]"
+
+
+class Macro(models.Model):
+    """One click on the ticket page: a reply from a template, then tags, assignee, priority, status."""
+
+    class Assign(models.TextChoices):
+        KEEP = "", _("Keep the assignee")
+        ME = "me", _("Assign to me")
+        UNASSIGN = "unassign", _("Unassign")
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    reply_template = models.ForeignKey(
+        ReplyTemplate,
+        verbose_name=_("reply with template"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="macros",
+        help_text=_("Sent in the customer's language (else English). Empty: no reply."),
+    )
+    set_status = models.CharField(
+        _("then set status"),
+        max_length=10,
+        choices=[(value, label) for value, label in Ticket.Status.choices if value != Ticket.Status.NEW],
+        blank=True,
+    )
+    add_tags = models.ManyToManyField(
+        "customers.Tag", verbose_name=_("then add tags"), blank=True, related_name="+"
+    )
+    assign = models.CharField(_("assignee"), max_length=10, choices=Assign.choices, blank=True)
+    set_priority = models.PositiveSmallIntegerField(
+        _("then set priority"), choices=Priority.choices, null=True, blank=True
+    )
+    store = models.ForeignKey(
+        "customers.Store",
+        verbose_name=_("store"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="macros",
+        help_text=_("Empty: every store."),
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="macros",
+        help_text=_("Empty: every team."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    usage_count = models.PositiveIntegerField(_("used"), default=0)
+
+    class Meta:
+        verbose_name = _("macro")
+        verbose_name_plural = _("macros")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(set_status="new"), name="macro_never_sets_new"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        template = self.reply_template
+        if template is not None and template.store_id and self.store_id != template.store_id:
+            raise ValidationError(
+                {"reply_template": _("This template belongs to another store than the macro.")}
+            )
 
 
 class Survey(models.Model):

@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,9 +15,24 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from customers.models import Store, Tag
+from customers.selectors import store_list_for_user, tag_list
 from helpdesk import broadcast
 from helpdesk.access import Viewer, scope_to_user, visible_store_ids
-from tickets.models import OPEN_STATUSES, Mailbox, Message, ReplyTemplate, Team, Ticket
+from tickets.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Channel,
+    Intent,
+    Macro,
+    Mailbox,
+    Message,
+    Priority,
+    ReplyTemplate,
+    Sentiment,
+    Team,
+    Ticket,
+)
 
 
 def ticket_visible_to(*, user: Viewer) -> QuerySet[Ticket]:
@@ -30,6 +46,11 @@ def ticket_get_for_agent(*, user: Viewer, ticket_id: int) -> Ticket:
         .select_related("store", "customer", "team", "assignee", "order", "shipment__carrier")
         .get(pk=ticket_id)
     )
+
+
+def ticket_is_visible(*, user: Viewer, ticket_id: int) -> bool:
+    """Whether the user may open the ticket's page (the same scoping as ``ticket_get_for_agent``)."""
+    return ticket_visible_to(user=user).filter(pk=ticket_id).exists()
 
 
 def ticket_search(*, queryset: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
@@ -57,8 +78,97 @@ def ticket_search(*, queryset: QuerySet[Ticket], query: str) -> QuerySet[Ticket]
     )
 
 
-def ticket_inbox(*, user: Viewer, view: str = "all", query: str = "") -> QuerySet[Ticket]:
-    """The inbox list for one of the standard views, most urgent first."""
+_SLUG = re.compile(r"^[-\w]{1,60}$", re.ASCII)
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """The inbox's narrowing filters, each empty (or None) when not set.
+
+    Built from request parameters by ``from_params``, which drops every value it cannot
+    read (an unknown status, a store id that is not a number, …): a bad link shows the
+    unfiltered list, never an error.
+    """
+
+    status: str = ""
+    priority: int | None = None
+    channel: str = ""
+    store: int | None = None
+    language: str = ""
+    intent: str = ""
+    sentiment: str = ""
+    tag: str = ""
+    country: str = ""
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> InboxFilters:
+        def text(name: str, limit: int = 60) -> str:
+            value = params.get(name, "")
+            value = value.strip() if isinstance(value, str) else ""
+            return value if len(value) <= limit else ""  # too long to be any valid value
+
+        def number(name: str) -> int | None:
+            value = text(name, 12)
+            return int(value) if value.isascii() and value.isdigit() else None
+
+        priority = number("priority")
+        language = text("language", 20).lower().replace("_", "-")
+        country = text("country", 2).upper()
+        return cls(
+            status=text("status") if text("status") in Ticket.Status.values else "",
+            priority=priority if priority in Priority.values else None,
+            channel=text("channel") if text("channel") in Channel.values else "",
+            store=number("store"),
+            language=language if _LANGUAGE.match(language) else "",
+            intent=text("intent") if text("intent") in Intent.values else "",
+            sentiment=text("sentiment") if text("sentiment") in Sentiment.values else "",
+            tag=text("tag") if _SLUG.match(text("tag")) else "",
+            country=country if _COUNTRY.match(country) else "",
+        )
+
+    def is_empty(self) -> bool:
+        return self == InboxFilters()
+
+    def apply(self, tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+        exact = {
+            "status": self.status,
+            "priority": self.priority,
+            "channel": self.channel,
+            "store_id": self.store,
+            "intent": self.intent,
+            "sentiment": self.sentiment,
+            "tags__slug": self.tag,
+        }
+        tickets = tickets.filter(**{field: value for field, value in exact.items() if value})
+        if self.language:
+            # "zh" also finds "zh-hans" and "zh-TW": agents think in languages, not tags.
+            tickets = tickets.filter(
+                Q(language__iexact=self.language) | Q(language__istartswith=f"{self.language}-")
+            )
+        if self.country:
+            # The customer's country, or where the order was shipped to.
+            tickets = tickets.filter(
+                Q(customer__country=self.country) | Q(order__shipping_country=self.country)
+            )
+        return tickets
+
+
+# How the inbox can be sorted; the first is the default.
+INBOX_SORTS = ("priority", "due")
+
+
+def ticket_inbox(
+    *,
+    user: Viewer,
+    view: str = "all",
+    query: str = "",
+    filters: InboxFilters | None = None,
+    sort: str = "priority",
+) -> QuerySet[Ticket]:
+    """The inbox list for one of the standard views, narrowed by ``filters``, most urgent
+    first (``sort="priority"``) or soonest SLA deadline first (``sort="due"``)."""
     if not isinstance(user, User):
         return Ticket.objects.none()
     tickets = ticket_visible_to(user=user)
@@ -74,13 +184,19 @@ def ticket_inbox(*, user: Viewer, view: str = "all", query: str = "") -> QuerySe
         tickets = tickets.filter(status=Ticket.Status.PENDING)
     elif view == "open":
         tickets = tickets.filter(status__in=OPEN_STATUSES)
+    if filters is not None:
+        tickets = filters.apply(tickets)
     tickets = ticket_search(queryset=tickets, query=query)
-    return tickets.select_related("store", "customer", "assignee", "team").order_by(*INBOX_ORDER)
+    order = DUE_ORDER if sort == "due" else INBOX_ORDER
+    return tickets.select_related("store", "customer", "assignee", "team").order_by(*order)
 
 
 # The inbox's order, matched by the partial indexes on Ticket: most urgent, soonest due
 # (no deadline last, on every database), newest.
 INBOX_ORDER = (F("priority").desc(), F("sla_due_at").asc(nulls_last=True), F("id").desc())
+# Sorted by SLA due time: soonest deadline (no deadline last), most urgent, newest
+# (index ticket_open_due_queue_idx).
+DUE_ORDER = (F("sla_due_at").asc(nulls_last=True), F("priority").desc(), F("id").desc())
 
 
 @dataclass(frozen=True)
@@ -91,17 +207,25 @@ class InboxPage:
 
 
 def ticket_inbox_page(
-    *, user: Viewer, view: str = "all", query: str = "", after: str = "", size: int = 50
+    *,
+    user: Viewer,
+    view: str = "all",
+    query: str = "",
+    filters: InboxFilters | None = None,
+    sort: str = "priority",
+    after: str = "",
+    size: int = 50,
 ) -> InboxPage:
     """One page of the inbox, continuing after ``after`` (a cursor from the previous page).
 
     Keyset pagination: the page is an index range scan however deep it is, and no
-    COUNT(*) runs over a queue of a million tickets.
+    COUNT(*) runs over a queue of a million tickets. Both sorts order by the same three
+    columns (priority, SLA due time, id), so one cursor shape serves both.
     """
-    tickets = ticket_inbox(user=user, view=view, query=query)
+    tickets = ticket_inbox(user=user, view=view, query=query, filters=filters, sort=sort)
     position = _decode_cursor(after)
     if position is not None:
-        tickets = tickets.filter(_after(*position))
+        tickets = tickets.filter(_after_by_due(*position) if sort == "due" else _after(*position))
     rows = list(tickets[: size + 1])
     next_cursor = _encode_cursor(rows[size - 1]) if len(rows) > size else ""
     return InboxPage(tickets=rows[:size], next_cursor=next_cursor, is_first=position is None)
@@ -117,6 +241,14 @@ def _after(priority: int, due: dt.datetime | None, ticket_id: int) -> Q:
         )
     # The leading bound lets the index scan start at this priority instead of the top.
     return Q(priority__lte=priority) & (Q(priority__lt=priority) | (Q(priority=priority) & same_priority))
+
+
+def _after_by_due(priority: int, due: dt.datetime | None, ticket_id: int) -> Q:
+    """Rows that sort after (due, priority, id) in DUE_ORDER."""
+    same_due_after = Q(priority__lt=priority) | Q(priority=priority, id__lt=ticket_id)
+    if due is None:
+        return Q(sla_due_at__isnull=True) & same_due_after
+    return Q(sla_due_at__gt=due) | Q(sla_due_at__isnull=True) | (Q(sla_due_at=due) & same_due_after)
 
 
 def _encode_cursor(ticket: Ticket) -> str:
@@ -148,11 +280,66 @@ def ticket_conversation(*, ticket: Ticket) -> QuerySet[Message]:
 
 
 def inbox_groups_for_user(*, user: User) -> list[str]:
-    """The live-update groups an inbox subscribes to: every inbox for managers, else own teams."""
-    if visible_store_ids(user) is None:
+    """The live-update groups an inbox subscribes to: every inbox for managers, else the stores
+    the user may see (the same scoping as the list, so unrouted tickets are heard too)."""
+    store_ids = visible_store_ids(user)
+    if store_ids is None:
         return [broadcast.ALL_INBOXES, broadcast.SEASONS]
-    team_ids = Team.objects.filter(Q(members__user=user) | Q(lead=user)).values_list("id", flat=True)
-    return [broadcast.inbox_group(team_id) for team_id in sorted(set(team_ids))] + [broadcast.SEASONS]
+    return [broadcast.store_inbox_group(store_id) for store_id in sorted(store_ids)] + [broadcast.SEASONS]
+
+
+# Live updates -----------------------------------------------------------------------------------
+
+# How many rows one live request may ask for, and how many changes a resync patches in place
+# before it tells the page to load the list again.
+LIVE_ROWS_MAX = 100
+LIVE_RESYNC_MAX = 200
+
+
+@dataclass(frozen=True)
+class LiveRows:
+    tickets: list[Ticket]  # asked for and in the view, in inbox order
+    removed: list[int]  # asked for, but not (or no longer) in the view, or not visible
+
+
+def ticket_inbox_rows(*, inbox: QuerySet[Ticket], ticket_ids: Iterable[int]) -> LiveRows:
+    """The rows of ``ticket_ids`` that belong in an inbox view.
+
+    ``inbox`` is the view's queryset from ``ticket_inbox`` (already scoped to the user and
+    filtered like the page), so a row the user may not see is never rendered: it is only
+    reported as removed, which tells the page nothing it did not send.
+    """
+    ids = sorted(set(ticket_ids))[:LIVE_ROWS_MAX]
+    tickets = list(inbox.filter(pk__in=ids)) if ids else []
+    found = {ticket.pk for ticket in tickets}
+    return LiveRows(tickets=tickets, removed=[ticket_id for ticket_id in ids if ticket_id not in found])
+
+
+def ticket_changed_since(*, user: Viewer, since: dt.datetime, limit: int | None = None) -> list[int] | None:
+    """Ids of the tickets ``user`` may see that changed at or after ``since``, oldest change
+    first; ``None`` when more than ``limit`` did (the page reloads its list instead).
+
+    A range scan on ``ticket_updated_idx``; every service that changes what an inbox shows
+    moves ``updated_at`` (see ``helpdesk.broadcast.position_of``).
+    """
+    changed = (
+        ticket_visible_to(user=user)
+        .filter(updated_at__gte=since)
+        .order_by("updated_at", "id")
+        .values_list("id", flat=True)
+    )
+    limit = LIVE_RESYNC_MAX if limit is None else limit
+    ids = list(changed[: limit + 1])
+    return None if len(ids) > limit else ids
+
+
+def ticket_conversation_since(
+    *, ticket: Ticket, after_id: int, refresh_ids: Iterable[int] = ()
+) -> QuerySet[Message]:
+    """Messages of the ticket newer than ``after_id``, plus ``refresh_ids`` (a delivery status
+    moved), for a ticket page that shows everything up to ``after_id``."""
+    refresh = sorted(set(refresh_ids))[:LIVE_ROWS_MAX]
+    return ticket_conversation(ticket=ticket).filter(Q(id__gt=after_id) | Q(id__in=refresh))
 
 
 def mailbox_for_inbound_token(*, token: str) -> Mailbox | None:
@@ -160,6 +347,16 @@ def mailbox_for_inbound_token(*, token: str) -> Mailbox | None:
     if not token or len(token) > 64:
         return None
     return Mailbox.objects.select_related("store").filter(inbound_token=token, is_active=True).first()
+
+
+def mailboxes_due_for_poll(*, now: dt.datetime) -> QuerySet[Mailbox]:
+    """Active IMAP mailboxes whose next poll is due (never polled counts as due)."""
+    return (
+        Mailbox.objects.filter(is_active=True)
+        .exclude(imap_host="")
+        .filter(Q(imap_next_poll_at__isnull=True) | Q(imap_next_poll_at__lte=now))
+        .order_by("pk")
+    )
 
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -183,8 +380,24 @@ def reply_templates_for(*, ticket: Ticket, agent_name: str) -> list[RenderedTemp
         .prefetch_related("variants")
         .order_by("-usage_count", "name")
     )
+    values = _placeholder_values(ticket, agent_name)
+    rendered = []
+    for template in templates:
+        body = _render_variant(template, language, values)
+        if body is not None:
+            rendered.append(RenderedTemplate(template.pk, template.name, body, template.set_status))
+    return rendered
+
+
+def reply_template_render(*, template: ReplyTemplate, ticket: Ticket, agent_name: str) -> str | None:
+    """``template`` in the customer's language (else English) with placeholders filled from
+    the ticket; ``None`` when it has neither variant."""
+    return _render_variant(template, ticket.language or "en", _placeholder_values(ticket, agent_name))
+
+
+def _placeholder_values(ticket: Ticket, agent_name: str) -> dict[str, str]:
     shipment = ticket.shipment
-    values = {
+    return {
         "name": (ticket.customer.display_name or "").split(" ")[0],
         "order": ticket.order.external_id if ticket.order else "",
         "tracking": shipment.tracking_number if shipment else "",
@@ -192,13 +405,136 @@ def reply_templates_for(*, ticket: Ticket, agent_name: str) -> list[RenderedTemp
         "return_url": settings.HELPDESK_PUBLIC_URL.rstrip("/") + "/returns/",
         "agent": agent_name,
     }
-    rendered = []
-    for template in templates:
-        variants = {variant.language: variant for variant in template.variants.all()}
-        variant = variants.get(language) or variants.get("en")
-        if variant is None:
-            continue
-        # A plain substitution, not str.format: templates are edited by people and must not reach attributes.
-        body = PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), variant.body)
-        rendered.append(RenderedTemplate(template.pk, template.name, body, template.set_status))
-    return rendered
+
+
+def _render_variant(template: ReplyTemplate, language: str, values: dict[str, str]) -> str | None:
+    variants = {variant.language: variant for variant in template.variants.all()}
+    variant = variants.get(language) or variants.get(language.split("-")[0]) or variants.get("en")
+    if variant is None:
+        return None
+    # A plain substitution, not str.format: templates are edited by people and must not reach attributes.
+    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), variant.body)
+
+
+# The inbox's filter bar and bulk actions, the ticket page --------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxOptions:
+    """What the filter bar and the bulk bar offer: only stores, and agents, the user may see."""
+
+    stores: list[Store]
+    tags: list[Tag]
+    languages: list[str]
+    assignees: list[User]  # empty unless the user may assign tickets to others
+
+
+def inbox_options(*, user: User) -> InboxOptions:
+    stores = list(store_list_for_user(user=user))
+    covering = Team.objects.filter(stores__in=[store.pk for store in stores]).values("id")
+    languages = {store.default_language for store in stores}
+    for team_languages in Team.objects.filter(id__in=covering).values_list("languages", flat=True):
+        languages.update(code for code in team_languages or [] if isinstance(code, str))
+    assignees = (
+        list(
+            User.objects.filter(is_active=True, agent__teams__in=covering)
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        if user.has_perm("tickets.assign_ticket")
+        else []
+    )
+    return InboxOptions(
+        stores=stores,
+        tags=list(tag_list()),
+        languages=sorted(code.lower() for code in languages if code),
+        assignees=assignees,
+    )
+
+
+def ticket_assignee_choices(*, ticket: Ticket) -> QuerySet[User]:
+    """The active agents of the ticket's team (and its lead); for a ticket no team has yet,
+    the agents of the teams covering its store."""
+    if ticket.team_id is not None:
+        agents = Q(agent__teams=ticket.team_id) | Q(led_teams=ticket.team_id)
+    else:
+        agents = Q(agent__teams__stores=ticket.store_id)
+    return (
+        User.objects.filter(agents, is_active=True).distinct().order_by("first_name", "last_name", "username")
+    )
+
+
+def assignee_get(*, user_id: int) -> User | None:
+    """An active user, as a possible assignee (the assignment service checks their team)."""
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def ticket_merge_candidates(*, user: Viewer, ticket: Ticket, limit: int = 20) -> QuerySet[Ticket]:
+    """Other tickets this one could be merged into: the same customer's, in the same store,
+    not closed and not merged themselves, newest first."""
+    return (
+        ticket_visible_to(user=user)
+        .filter(customer_id=ticket.customer_id, store_id=ticket.store_id, merged_into__isnull=True)
+        .exclude(pk=ticket.pk)
+        .exclude(status=Ticket.Status.CLOSED)
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def macros_for(*, ticket: Ticket) -> QuerySet[Macro]:
+    """The active macros of the ticket's store and team (and the ones for every store/team)."""
+    team = (
+        Q(team__isnull=True) if ticket.team_id is None else Q(team__isnull=True) | Q(team_id=ticket.team_id)
+    )
+    return (
+        Macro.objects.filter(is_active=True)
+        .filter(Q(store__isnull=True) | Q(store_id=ticket.store_id))
+        .filter(team)
+        .select_related("reply_template")
+        .order_by("name", "id")
+    )
+
+
+def macro_get_for_ticket(*, ticket: Ticket, macro_id: int) -> Macro:
+    """A macro that applies to ``ticket``; raises ``Macro.DoesNotExist`` otherwise."""
+    return macros_for(ticket=ticket).get(pk=macro_id)
+
+
+def attachment_get_for_agent(*, user: Viewer, attachment_id: int) -> Attachment:
+    """An attachment of a message in a store the user may see; raises
+    ``Attachment.DoesNotExist`` otherwise (the same as a missing one)."""
+    return scope_to_user(Attachment.objects.all(), user, store_field="message__store").get(pk=attachment_id)
+
+
+def ticket_message_get(*, ticket: Ticket, message_id: int) -> Message:
+    """A message of ``ticket`` (fetched through a scoped selector); raises ``Message.DoesNotExist``."""
+    return ticket.messages.get(pk=message_id)
+
+
+# --- The chat widget (public: the visitor's signed token names the conversation) ------------
+
+CHAT_HISTORY_LIMIT = 200
+
+
+def chat_ticket(*, store_id: int, thread_id: str) -> Ticket | None:
+    """The ticket of a chat conversation, or None before its first message."""
+    return (
+        Ticket.objects.filter(store_id=store_id, channel=Channel.CHAT, external_thread_id=thread_id)
+        .only("id", "status", "merged_into_id", "external_thread_id")
+        .first()
+    )
+
+
+def chat_history(*, ticket_id: int, after: int = 0) -> list[dict[str, object]]:
+    """What the visitor may see of their conversation after message ``after``: their own
+    messages and the replies delivered to them, never internal notes or queued drafts."""
+    messages = (
+        Message.objects.filter(ticket_id=ticket_id, pk__gt=max(after, 0))
+        .filter(
+            Q(direction=Message.Direction.INBOUND)
+            | Q(direction=Message.Direction.OUTBOUND, delivery_status=Message.Delivery.SENT)
+        )
+        .only("id", "direction", "external_id", "sender_name", "body_text", "created_at")
+        .order_by("id")[:CHAT_HISTORY_LIMIT]
+    )
+    return [broadcast.chat_message(message) for message in messages]

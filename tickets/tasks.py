@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import smtplib
+from dataclasses import asdict
 
 from celery import Task, shared_task
+from django.utils import timezone
 
-from tickets.models import Message
-from tickets.services import message_deliver, message_delivery_failed, sla
+from tickets.models import Mailbox, Message
+from tickets.services import mailboxes, message_deliver, message_delivery_failed, sla
 
 
 @shared_task(ignore_result=True)
@@ -30,3 +33,27 @@ def message_send(self: Task, message_id: int) -> None:
             return
         # The retry is published and this run ends; acks_late acknowledges it only now.
         self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 900), throw=False)
+
+
+@shared_task(ignore_result=True)
+def mailboxes_poll_due() -> int:
+    """Scheduled every few seconds by beat: queue one `mailbox_poll` per mailbox whose poll is due."""
+    now = timezone.now()
+    due = mailboxes.mailboxes_claim_due(now=now)
+    for mailbox_id in due:
+        mailbox_poll.delay(mailbox_id, queued_at=now.isoformat())
+    return len(due)
+
+
+@shared_task(ignore_result=True)
+def mailbox_poll(mailbox_id: int, queued_at: str | None = None) -> dict[str, object] | None:
+    """Poll one IMAP mailbox. Never raises for IMAP trouble: the error is recorded on the mailbox.
+
+    Safe to run twice and concurrently: a second run while one polls does nothing (lease),
+    and a queued run made redundant by a poll that finished after ``queued_at`` does nothing.
+    """
+    mailbox = Mailbox.objects.select_related("store").filter(pk=mailbox_id, is_active=True).first()
+    if mailbox is None or not mailbox.imap_host:
+        return None
+    since = dt.datetime.fromisoformat(queued_at) if queued_at else None
+    return asdict(mailboxes.mailbox_poll(mailbox=mailbox, unless_polled_since=since))

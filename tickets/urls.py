@@ -2,11 +2,21 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tickets import views
+from tickets import action_views, live_views, views
 
 app_name = "tickets"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("live/rows/", live_views.inbox_rows, name="live_rows"),
+    path("live/changes/", live_views.inbox_changes, name="live_changes"),
     path("<int:ticket_id>/", views.ticket_detail, name="detail"),
+    path("<int:ticket_id>/live/", live_views.ticket_live, name="live"),
     path("<int:ticket_id>/reply/", views.ticket_reply, name="reply"),
+    path("bulk/", action_views.inbox_bulk, name="bulk"),
+    path("<int:ticket_id>/status/", action_views.ticket_status, name="status"),
+    path("<int:ticket_id>/assign/", action_views.ticket_assign_view, name="assign"),
+    path("<int:ticket_id>/tags/", action_views.ticket_add_tag_view, name="tag"),
+    path("<int:ticket_id>/merge/", action_views.ticket_merge_view, name="merge"),
+    path("<int:ticket_id>/split/", action_views.ticket_split_view, name="split"),
+    path("<int:ticket_id>/macro/", action_views.ticket_macro, name="macro"),
 ]

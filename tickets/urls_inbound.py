@@ -2,9 +2,15 @@
 
 from django.urls import path
 
-from tickets import views
+from tickets import public_views, views
+from tickets.ingest.platforms import FAMILIES
 
 app_name = "inbound"
 urlpatterns = [
     path("email/<str:token>/", views.inbound_email, name="email"),
+    # One endpoint per platform family: /inbound/shopify/<store key>/, /inbound/ebay/<store key>/, …
+    *(
+        path(f"{platform}/<str:key>/", public_views.platform_webhook, {"platform": platform}, name=platform)
+        for platform in FAMILIES
+    ),
 ]

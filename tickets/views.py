@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
@@ -11,19 +13,25 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from customers.selectors import order_lines
+from customers.selectors import customer_360, order_lines, tag_list
 from helpdesk.exceptions import ApplicationError
-from logistics.selectors import shipment_list_for_order
+from logistics.selectors import shipment_list_for_customer, shipment_list_for_order
 from returns.selectors import return_list_for_order
-from tickets.models import Ticket
+from tickets.models import Channel, Intent, Priority, Sentiment, Ticket
 from tickets.selectors import (
+    INBOX_SORTS,
+    InboxFilters,
+    inbox_options,
+    macros_for,
     mailbox_for_inbound_token,
     reply_templates_for,
+    ticket_assignee_choices,
     ticket_conversation,
     ticket_get_for_agent,
     ticket_inbox_page,
+    ticket_merge_candidates,
 )
-from tickets.services import email_ingest, message_reply
+from tickets.services import ALLOWED_STATUS_CHANGES, email_ingest, message_reply
 
 PAGE_SIZE = 50
 
@@ -40,20 +48,69 @@ INBOX_VIEWS = [
 DEFAULT_VIEW = "open"
 
 
+# The sorts offered by ``tickets.selectors.INBOX_SORTS``, first the default.
+SORT_LABELS = [("priority", _("Priority")), ("due", _("SLA due time"))]
+
+
+@dataclass(frozen=True)
+class InboxParams:
+    """What an inbox URL asks for; anything unreadable falls back to the default."""
+
+    view: str
+    query: str
+    filters: InboxFilters
+    sort: str
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> InboxParams:
+        view = request.GET.get("view", DEFAULT_VIEW)
+        sort = request.GET.get("sort", INBOX_SORTS[0])
+        return cls(
+            view=view if view in dict(INBOX_VIEWS) else DEFAULT_VIEW,
+            query=request.GET.get("q", "").strip()[:200],
+            filters=InboxFilters.from_params(request.GET),
+            sort=sort if sort in INBOX_SORTS else INBOX_SORTS[0],
+        )
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    view = request.GET.get("view", DEFAULT_VIEW)
-    if view not in dict(INBOX_VIEWS):
-        view = DEFAULT_VIEW
-    query = request.GET.get("q", "").strip()[:200]
+    params = InboxParams.of(request)
     page = ticket_inbox_page(
-        user=request.user, view=view, query=query, after=request.GET.get("after", ""), size=PAGE_SIZE
+        user=request.user,
+        view=params.view,
+        query=params.query,
+        filters=params.filters,
+        sort=params.sort,
+        after=request.GET.get("after", ""),
+        size=PAGE_SIZE,
     )
     return render(
         request,
         "tickets/inbox.html",
-        {"page": page, "tickets": page.tickets, "views": INBOX_VIEWS, "view": view, "query": query},
+        {
+            "page": page,
+            "tickets": page.tickets,
+            "views": INBOX_VIEWS,
+            "view": params.view,
+            "query": params.query,
+            "filters": params.filters,
+            "sort": params.sort,
+            "sorts": SORT_LABELS,
+            "options": inbox_options(user=request.user),
+            "choices": INBOX_CHOICES,
+        },
     )
+
+
+# The fixed lists of the filter bar (stores, tags and languages come from ``inbox_options``).
+INBOX_CHOICES = {
+    "status": Ticket.Status.choices,
+    "priority": Priority.choices,
+    "channel": Channel.choices,
+    "intent": Intent.choices,
+    "sentiment": Sentiment.choices,
+}
 
 
 @login_required
@@ -66,16 +123,37 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
     shipments = list(shipment_list_for_order(user=request.user, order_id=order.pk)) if order else []
     if ticket.shipment is not None and ticket.shipment not in shipments:
         shipments.insert(0, ticket.shipment)
+    user = request.user
+    customer = customer_360(user=user, customer=ticket.customer)
+    next_statuses = ALLOWED_STATUS_CHANGES[ticket.status]
     context = {
         "ticket": ticket,
         "conversation": ticket_conversation(ticket=ticket),
         "order": order,
         "order_lines": order_lines(order=order) if order else [],
         "shipments": shipments,
-        "returns": return_list_for_order(user=request.user, order_id=order.pk) if order else [],
+        "returns": return_list_for_order(user=user, order_id=order.pk) if order else [],
         "tags": ticket.tags.all(),
         "reply_templates": reply_templates_for(
-            ticket=ticket, agent_name=request.user.get_short_name() or request.user.get_username()
+            ticket=ticket, agent_name=user.get_short_name() or user.get_username()
+        ),
+        # The customer panel: everything about this customer in the stores the agent may see.
+        "customer": customer,
+        "past_tickets": [other for other in customer.tickets if other.pk != ticket.pk],
+        "customer_parcels": shipment_list_for_customer(user=user, customer_id=ticket.customer_id),
+        # The controls: status, assignee, tags, macros, merge.
+        "status_choices": [
+            (value, label) for value, label in Ticket.Status.choices if value in next_statuses
+        ],
+        "assignee_choices": (
+            ticket_assignee_choices(ticket=ticket) if user.has_perm("tickets.assign_ticket") else []
+        ),
+        # What "e" (solve / close) moves the ticket to, if anything.
+        "solve_to": next((s for s in (Ticket.Status.SOLVED, Ticket.Status.CLOSED) if s in next_statuses), ""),
+        "all_tags": tag_list(),
+        "macros": macros_for(ticket=ticket),
+        "merge_candidates": (
+            ticket_merge_candidates(user=user, ticket=ticket) if user.has_perm("tickets.merge_ticket") else []
         ),
     }
     draft = request.session.pop(f"draft:{ticket.pk}", None) or {}

@@ -261,6 +261,11 @@ REST_FRAMEWORK = {
 # --- Uploads ------------------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
+
+# --- IMAP polling (each mailbox's interval and backfill are set on the mailbox in admin) ---
+IMAP_TIMEOUT_SECONDS = env_int("IMAP_TIMEOUT_SECONDS", 30, minimum=1)
+IMAP_FETCH_BATCH = env_int("IMAP_FETCH_BATCH", 20, minimum=1)
+IMAP_MAX_MESSAGES_PER_POLL = env_int("IMAP_MAX_MESSAGES_PER_POLL", 500, minimum=1)
 # Executables and scripts are not kept as attachments (the raw original still holds them).
 ATTACHMENT_BLOCKED_EXTENSIONS = env_list(
     "ATTACHMENT_BLOCKED_EXTENSIONS",
@@ -303,6 +308,49 @@ LOGGING = {
 # --- Product ------------------------------------------------------------------------------
 HELPDESK_PUBLIC_URL = env_str("HELPDESK_PUBLIC_URL", "http://localhost:8000")
 HEARTBEAT_SECONDS = env_int("HEARTBEAT_SECONDS", 30, minimum=1)
+
+# --- Translation (argostranslate) ---------------------------------------------------------
+# Installed language packs (`manage.py translation_packs`); argostranslate reads the same
+# variable. Nothing is downloaded while translating.
+ARGOS_PACKAGES_DIR = Path(env_str("ARGOS_PACKAGES_DIR") or VAR_DIR / "argos-packages").resolve()
+ARGOS_PACKAGE_INDEX = env_url(
+    "ARGOS_PACKAGE_INDEX",
+    schemes=("https", "http"),
+    default="https://raw.githubusercontent.com/argosopentech/argospm-index/main/",
+)
+# Longer messages are translated up to this many characters (the rest stays in the original).
+TRANSLATION_MAX_CHARS = env_int("TRANSLATION_MAX_CHARS", 5000, minimum=100)
+# CPU threads one process uses per translation (0 = all cores); scale with worker processes.
+TRANSLATION_THREADS = env_int("TRANSLATION_THREADS", 1, minimum=0)
+
+# --- Triage models (helpdesk/nlp; `manage.py nlp_train`) -----------------------------------
+# Trained artefacts: <NLP_MODELS_DIR>/<name>-<version>/ and <name>.latest.
+NLP_MODELS_DIR = Path(env_str("NLP_MODELS_DIR") or VAR_DIR / "models").resolve()
+# Public data sets used to rebuild the sentiment/anger models and to evaluate sentiment
+# (UMSAB, XED, Bitext). Absent on most machines: the bundled models are used instead.
+NLP_DATA_DIR = Path(env_str("NLP_DATA_DIR") or BASE_DIR.parent / "shared" / "data").resolve()
+# Agents' intent corrections as JSON Lines ({"text", "subject", "intent"}); nlp_train learns from them.
+NLP_CORRECTIONS_FILE = env_str("NLP_CORRECTIONS_FILE")
+# Dotted path of a tracking-number detector (text -> list of matches); empty: the built-in finder.
+NLP_TRACKING_DETECTOR = env_str("NLP_TRACKING_DETECTOR")
+
+# --- Public entry points: contact form, chat widget, platform webhooks ---------------------
+# Files a customer may attach to the contact form: how many, how large, which types (by content).
+CONTACT_FORM_MAX_FILES = env_int("CONTACT_FORM_MAX_FILES", 3, minimum=0)
+CONTACT_FORM_MAX_FILE_BYTES = env_int("CONTACT_FORM_MAX_FILE_BYTES", 10 * 1024 * 1024, minimum=1024)
+CONTACT_FORM_FILE_TYPES = env_list(
+    "CONTACT_FORM_FILE_TYPES",
+    ["image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "application/pdf", "video/mp4"],
+)
+# Spam protection without third parties: a form sent back faster than this is refused, and
+# one address may send this many forms per window.
+CONTACT_FORM_MIN_SECONDS = env_int("CONTACT_FORM_MIN_SECONDS", 3, minimum=0)
+CONTACT_FORM_RATE_LIMIT = env_int("CONTACT_FORM_RATE_LIMIT", 10, minimum=1)
+CONTACT_FORM_RATE_WINDOW = env_int("CONTACT_FORM_RATE_WINDOW", 600, minimum=1)
+CHAT_MESSAGES_PER_MINUTE = env_int("CHAT_MESSAGES_PER_MINUTE", 20, minimum=1)
+CHAT_MESSAGE_MAX_CHARS = env_int("CHAT_MESSAGE_MAX_CHARS", 4000, minimum=100)
+CHAT_TOKEN_MAX_AGE_DAYS = env_int("CHAT_TOKEN_MAX_AGE_DAYS", 90, minimum=1)
+INBOUND_WEBHOOK_MAX_BYTES = env_int("INBOUND_WEBHOOK_MAX_BYTES", 1024 * 1024, minimum=1024)
 
 # SQLite, the filesystem broker, the file cache and collected static files live here; a
 # read-only deployment that uses none of them (PostgreSQL, Redis, S3) may not be able to.

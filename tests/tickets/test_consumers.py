@@ -8,7 +8,9 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
+from helpdesk.broadcast import position_of
 from helpdesk.routing import websocket_urlpatterns
+from tests.factories import TicketFactory
 from tickets.models import Ticket
 from tickets.services import ticket_set_status
 
@@ -25,9 +27,9 @@ def connect(user) -> WebsocketCommunicator:
 def test_an_anonymous_visitor_is_refused(db):
     async def scenario():
         communicator = connect(AnonymousUser())
-        connected, code = await communicator.connect()
-        assert connected is False
-        assert code == 4401
+        # Accepted, then closed with the code: a browser only sees a code after the handshake.
+        assert (await communicator.connect())[0]
+        assert await communicator.receive_output(timeout=3) == {"type": "websocket.close", "code": 4401}
 
     async_to_sync(scenario)()
 
@@ -44,7 +46,14 @@ def test_an_agent_hears_about_their_teams_ticket_but_not_another_teams(
         await sync_to_async(ticket_set_status)(ticket=ticket_eu, status=Ticket.Status.OPEN, actor=agent_eu)
 
         event = await eu.receive_json_from(timeout=3)
-        assert event == {"kind": "ticket.changed", "ticket": ticket_eu.pk, "change": "status"}
+        await sync_to_async(ticket_eu.refresh_from_db)()
+        assert event == {
+            "kind": "ticket.changed",
+            "ticket": ticket_eu.pk,
+            "change": "status",
+            "version": ticket_eu.version,
+            "position": position_of(ticket_eu.updated_at),
+        }
         assert await us.receive_nothing(timeout=0.3)
         await eu.disconnect()
         await us.disconnect()
@@ -88,3 +97,37 @@ def test_nothing_is_sent_for_a_change_that_is_rolled_back(agent_eu, ticket_eu):
     async_to_sync(scenario)()
     ticket_eu.refresh_from_db()
     assert ticket_eu.status == Ticket.Status.NEW
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_agent_hears_about_an_unrouted_ticket_of_their_store(agent_eu, store_eu):
+    """Inboxes listen per store, as the list is scoped: a ticket no team has yet still shows."""
+    unrouted = TicketFactory(store=store_eu, team=None, subject="Noch keinem Team zugeordnet")
+
+    async def scenario():
+        communicator = connect(agent_eu)
+        assert (await communicator.connect())[0]
+
+        await sync_to_async(ticket_set_status)(ticket=unrouted, status=Ticket.Status.OPEN, actor=agent_eu)
+
+        event = await communicator.receive_json_from(timeout=3)
+        assert event["ticket"] == unrouted.pk
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_inbox_heartbeat_is_answered_with_the_live_position(agent_eu):
+    async def scenario():
+        communicator = connect(agent_eu)
+        assert (await communicator.connect())[0]
+
+        await communicator.send_json_to({"type": "ping"})
+
+        pong = await communicator.receive_json_from(timeout=3)
+        assert pong["kind"] == "pong"
+        assert isinstance(pong["position"], int)
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -229,10 +230,21 @@ class TicketAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         )
 
 
+def attachment_download(obj: Attachment) -> str:
+    """A link through the attachment view (it checks the store), never to the raw media URL."""
+    if not obj.pk:
+        return "—"
+    return format_html('<a href="{}">{}</a>', reverse("ticket_attachment", args=[obj.pk]), obj.filename)
+
+
 class AttachmentInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Attachment
-    fields = ("filename", "content_type", "size", "is_inline", "file")
+    fields = ("download", "content_type", "size", "is_inline")
     readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, obj: Attachment) -> str:
+        return attachment_download(obj)
 
 
 @admin.register(Message)
@@ -358,11 +370,17 @@ class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(Attachment)
 class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("filename", "message", "content_type", "size", "is_inline")
+    fields = ("message", "download", "content_type", "size", "sha256", "content_id", "is_inline")
+    readonly_fields = ("download",)
     list_select_related = ("message",)
     list_filter = ("is_inline",)
     search_fields = ("filename", "=sha256")
     show_full_result_count = False
     raw_id_fields = ("message",)
+
+    @admin.display(description=_("file"))
+    def download(self, obj: Attachment) -> str:
+        return attachment_download(obj)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Attachment]:
         attachments = (
@@ -396,11 +414,11 @@ class TicketEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Translation)
 class TranslationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "source_language", "target_language", "excerpt", "engine")
+    list_display = ("created_at", "source_language", "target_language", "pivot_language", "excerpt", "engine")
     search_fields = ("=source_hash", "engine")
     date_hierarchy = "created_at"
     show_full_result_count = False
-    readonly_fields = ("source_hash", "source_language", "target_language", "created_at")
+    readonly_fields = ("source_hash", "source_language", "target_language", "pivot_language", "created_at")
 
     @admin.display(description=_("translation"))
     def excerpt(self, obj: Translation) -> str:

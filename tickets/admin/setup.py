@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.admin import ReadOnlyAdminMixin
+from helpdesk.admin import ReadOnlyAdminMixin, run_service_per_object
+from helpdesk.exceptions import ApplicationError
 from tickets.admin.conversations import excerpt
 from tickets.models import (
     AgentProfile,
+    Macro,
     Mailbox,
     ReplyTemplate,
     ReplyTemplateVariant,
@@ -22,6 +24,9 @@ from tickets.models import (
     SurveyResponse,
     Team,
 )
+from tickets.services.mailboxes import mailbox_check_connection, mailbox_poll_now
+
+MAX_CONNECTION_TESTS = 10  # each test may wait for a timeout: keep the page responsive
 
 
 @admin.register(Team)
@@ -110,6 +115,35 @@ class ReplyTemplateVariantAdmin(admin.ModelAdmin):
     autocomplete_fields = ("template",)
 
 
+@admin.register(Macro)
+class MacroAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "reply_template",
+        "set_status",
+        "assign",
+        "set_priority",
+        "store",
+        "team",
+        "usage_count",
+        "is_active",
+    )
+    list_select_related = ("reply_template", "store", "team")
+    list_filter = ("is_active", "set_status", "assign", "store", "team")
+    search_fields = ("name", "description", "reply_template__name")
+    autocomplete_fields = ("reply_template", "add_tags")
+    readonly_fields = ("usage_count",)
+    fieldsets = (
+        (None, {"fields": ("name", "description", "is_active")}),
+        (
+            _("What it does"),
+            {"fields": ("reply_template", "add_tags", "assign", "set_priority", "set_status")},
+        ),
+        (_("Where it is offered"), {"fields": ("store", "team")}),
+        (None, {"fields": ("usage_count",)}),
+    )
+
+
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
     list_display = ("ticket", "kind", "status", "scheduled_for", "sent_at", "offer")
@@ -152,6 +186,8 @@ class MailboxForm(forms.ModelForm):
             "imap_user",
             "imap_password",
             "imap_folder",
+            "imap_poll_seconds",
+            "imap_backfill_days",
             "inbound_token",
         )
         widgets = {"imap_password": forms.PasswordInput(render_value=True)}
@@ -160,11 +196,99 @@ class MailboxForm(forms.ModelForm):
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin):
     form = MailboxForm
-    list_display = ("address", "store", "imap_host", "is_active", "last_polled_at", "last_error")
+    list_display = (
+        "address",
+        "store",
+        "imap_host",
+        "is_active",
+        "last_polled_at",
+        "imap_last_uid",
+        "imap_failures",
+        "last_error",
+    )
     list_filter = ("is_active", "store")
     search_fields = ("address", "imap_host", "imap_user")
     list_select_related = ("store",)
-    readonly_fields = ("webhook_url", "uidvalidity", "last_uid", "last_polled_at", "last_error")
+    fieldsets = (
+        (None, {"fields": ("store", "address", "is_active")}),
+        (
+            _("IMAP polling"),
+            {
+                "fields": (
+                    "imap_host",
+                    "imap_port",
+                    "imap_ssl",
+                    "imap_user",
+                    "imap_password",
+                    "imap_folder",
+                    "imap_poll_seconds",
+                    "imap_backfill_days",
+                ),
+                "description": _(
+                    "Leave the host empty for a mailbox fed only by the webhook. Polling reads the "
+                    "folder read-only: it never marks mail as read, moves or deletes it."
+                ),
+            },
+        ),
+        (
+            _("Where polling stands"),
+            {
+                "fields": (
+                    "last_polled_at",
+                    "last_error",
+                    "imap_failures",
+                    "imap_next_poll_at",
+                    "imap_source",
+                    "imap_uidvalidity",
+                    "imap_last_uid",
+                    "imap_backfill_uid",
+                    "imap_backfill_since",
+                )
+            },
+        ),
+        (_("Inbound webhook"), {"fields": ("inbound_token", "webhook_url")}),
+    )
+    readonly_fields = (
+        "webhook_url",
+        "last_polled_at",
+        "last_error",
+        "imap_failures",
+        "imap_next_poll_at",
+        "imap_source",
+        "imap_uidvalidity",
+        "imap_last_uid",
+        "imap_backfill_uid",
+        "imap_backfill_since",
+    )
+    actions = ("poll_now", "test_connection")
+
+    @admin.action(description=_("Poll now"), permissions=["change"])
+    def poll_now(self, request: HttpRequest, queryset: QuerySet[Mailbox]) -> None:
+        run_service_per_object(
+            self,
+            request,
+            queryset,
+            call=lambda mailbox: mailbox_poll_now(mailbox=mailbox),
+            done_message=_("Polls queued: %(count)d. Refresh this page in a moment to see the result."),
+        )
+
+    @admin.action(description=_("Test connection"), permissions=["change"])
+    def test_connection(self, request: HttpRequest, queryset: QuerySet[Mailbox]) -> None:
+        selected = list(queryset.order_by("address")[: MAX_CONNECTION_TESTS + 1])
+        for mailbox in selected[:MAX_CONNECTION_TESTS]:
+            try:
+                found, level = mailbox_check_connection(mailbox=mailbox), messages.SUCCESS
+            except ApplicationError as error:
+                found, level = error.message, messages.ERROR
+            self.message_user(
+                request, _("%(mailbox)s: %(result)s") % {"mailbox": mailbox, "result": found}, level
+            )
+        if len(selected) > MAX_CONNECTION_TESTS:
+            self.message_user(
+                request,
+                _("Only the first %(count)d mailboxes were tested.") % {"count": MAX_CONNECTION_TESTS},
+                messages.WARNING,
+            )
 
     @admin.display(description=_("raw-MIME webhook URL"))
     def webhook_url(self, obj: Mailbox) -> str:

@@ -19,7 +19,7 @@ from helpdesk.models import SeasonalRuleSet
 from helpdesk.seasons import rule_set_phase_at
 from logistics.models import Carrier
 from returns.models import ReturnPolicy, ReturnReason
-from tickets.models import AgentProfile, Mailbox, ReplyTemplate, ReplyTemplateVariant, SLAPolicy, Team
+from tickets.models import AgentProfile, Macro, Mailbox, ReplyTemplate, ReplyTemplateVariant, SLAPolicy, Team
 
 DEMO_PASSWORD = "demo12345"
 
@@ -417,6 +417,29 @@ def ensure_templates() -> None:
                 ReplyTemplateVariant(template=template, language=language, body=replies[intent])
                 for language, replies in corpus.AGENT_REPLIES.items()
             )
+
+
+# (name, template slug, status after, tags, assignee, priority): what agents click most after a peak.
+MACROS = (
+    ("Tracking update, wait for the customer", "intent-where-is-my-order", "pending", (), "me", None),
+    ("Damaged item: replacement, solve", "intent-damaged-item", "solved", (), "me", None),
+    ("Chargeback threat: escalate", "", "", ("chargeback-threat",), "unassign", 4),
+)
+
+
+def ensure_macros() -> None:
+    for name, template_slug, status, tag_slugs, assign, priority in MACROS:
+        macro, created = Macro.objects.get_or_create(
+            name=name,
+            defaults={
+                "reply_template": ReplyTemplate.objects.filter(slug=template_slug).first(),
+                "set_status": status,
+                "assign": assign,
+                "set_priority": priority,
+            },
+        )
+        if created and tag_slugs:
+            macro.add_tags.set(Tag.objects.filter(slug__in=tag_slugs))
 
 
 SELLER_FAULT = [

@@ -27,6 +27,7 @@ def seed_demo(*, scale: int, block_size: int, progress: Callable[[int, int], Non
     teams, _users = reference.ensure_teams_and_users(stores)
     reference.ensure_sla_policies(stores)
     reference.ensure_templates()
+    reference.ensure_macros()
     reference.ensure_return_policies(stores)
     reference.ensure_rule_sets(now)
     for team in teams.values():

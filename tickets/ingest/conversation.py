@@ -48,12 +48,18 @@ def references_in(inbound: InboundMessage) -> list[str]:
 
 
 def find_ticket(*, inbound: InboundMessage, customer: Customer) -> Ticket | None:
-    """The open or solved conversation this message continues, or None for a new one."""
-    tickets = Ticket.objects.filter(store_id=inbound.store_id, customer=customer, merged_into__isnull=True)
+    """The open or solved conversation this message continues, or None for a new one.
+
+    A ticket that was merged hands its answers on to the ticket it was merged into.
+    """
+    customers_tickets = Ticket.objects.filter(store_id=inbound.store_id, customer=customer)
+    tickets = customers_tickets.filter(merged_into__isnull=True)
     if inbound.thread_id:
-        by_thread = tickets.filter(channel=inbound.channel, external_thread_id=inbound.thread_id).first()
+        by_thread = customers_tickets.filter(
+            channel=inbound.channel, external_thread_id=inbound.thread_id
+        ).first()
         if by_thread is not None:
-            return by_thread
+            return _follow_merges(by_thread)
     message_ids = [mid for mid in (inbound.in_reply_to, *reversed(inbound.references)) if mid]
     if message_ids:
         replied_to = (
@@ -68,9 +74,9 @@ def find_ticket(*, inbound: InboundMessage, customer: Customer) -> Ticket | None
                 return _follow_merges(message.ticket)
     references = references_in(inbound)
     if references:
-        by_reference = tickets.filter(reference__in=references).order_by("-created_at").first()
+        by_reference = customers_tickets.filter(reference__in=references).order_by("-created_at").first()
         if by_reference is not None:
-            return by_reference
+            return _follow_merges(by_reference)
     subject = normalise_subject(inbound.subject)
     if subject:
         recent = tickets.exclude(status=Ticket.Status.CLOSED).filter(

@@ -25,6 +25,7 @@ class InboundMessage:
     sender_address: str  # e-mail address, normalised lower-case; "" when the platform hides it
     sender_name: str = ""
     buyer_id: str = ""  # the platform's buyer id, when the channel has one
+    visitor_id: str = ""  # the chat widget's conversation id: who the visitor is when no e-mail is given
     thread_id: str = ""  # the platform's conversation id
     subject: str = ""
     text: str = ""

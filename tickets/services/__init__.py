@@ -17,6 +17,12 @@ from tickets.services.ingestion import (
 from tickets.services.replies import StaleTicket, message_deliver, message_delivery_failed, message_reply
 from tickets.services.sla import sla_breach_scan, sla_policy_for, ticket_apply_sla
 from tickets.services.status import ALLOWED_STATUS_CHANGES, ticket_assign, ticket_set_status
+from tickets.services.translation import (
+    message_reply_translated,
+    message_translate,
+    message_translation_for,
+    reply_draft_translate,
+)
 
 __all__ = [
     "ALLOWED_STATUS_CHANGES",
@@ -31,7 +37,11 @@ __all__ = [
     "message_ingest",
     "message_read_again",
     "message_reply",
+    "message_reply_translated",
     "message_store_unprocessable",
+    "message_translate",
+    "message_translation_for",
+    "reply_draft_translate",
     "sla_breach_scan",
     "sla_policy_for",
     "team_assign_waiting",

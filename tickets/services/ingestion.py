@@ -118,7 +118,11 @@ def _stored(inbound: InboundMessage) -> Message | None:
 def _ingest(inbound: InboundMessage) -> IngestResult:
     store = Store.objects.get(pk=inbound.store_id)
     customer = customer_resolve(
-        store=store, email=inbound.sender_address, buyer_id=inbound.buyer_id, name=inbound.sender_name
+        store=store,
+        email=inbound.sender_address,
+        buyer_id=inbound.buyer_id,
+        name=inbound.sender_name,
+        chat_visitor=inbound.visitor_id,
     )
     now = timezone.now()
     ticket = find_ticket(inbound=inbound, customer=customer)
@@ -146,6 +150,7 @@ def _ingest(inbound: InboundMessage) -> IngestResult:
         references=" ".join(inbound.references),
         raw=inbound.raw,
         raw_payload=inbound.raw_payload,
+        sent_at=inbound.sent_at,
         is_auto_submitted=inbound.auto_submitted,
         warnings=list(inbound.warnings)
         + ([f"auto-submitted: {inbound.auto_reason}"] if inbound.auto_reason else []),
@@ -173,12 +178,21 @@ def _ticket_open(*, store: Store, inbound: InboundMessage, customer_id: int, now
     order = None
     if inbound.order_number:
         order = Order.objects.filter(store=store, external_id=inbound.order_number.strip()).first()
+    thread_id = inbound.thread_id[:200]
+    if (
+        thread_id
+        and Ticket.objects.filter(store=store, channel=inbound.channel, external_thread_id=thread_id).exists()
+    ):
+        # The thread is another customer's conversation (find_ticket never joins across
+        # customers): this message opens its own ticket, without taking the thread's id.
+        logger.warning("thread %s/%s belongs to another customer", inbound.channel, thread_id)
+        thread_id = ""
     ticket = Ticket(
         reference=new_reference(),
         store=store,
         customer_id=customer_id,
         channel=inbound.channel,
-        external_thread_id=inbound.thread_id[:200],
+        external_thread_id=thread_id,
         subject=subject[:300],
         status=Ticket.Status.NEW,
         order=order,

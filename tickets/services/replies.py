@@ -18,8 +18,9 @@ from tickets.models import Channel, Mailbox, Message, Ticket
 from tickets.services.sla import ticket_apply_sla
 from tickets.services.status import ticket_set_status
 
-# Channels answered by e-mail; marketplace channels need their platform connector.
-EMAIL_CHANNELS = {Channel.EMAIL, Channel.WEB_FORM, Channel.CHAT}
+# Channels answered by e-mail; marketplace channels need their platform connector; chat
+# replies go to the visitor's open widget (and wait in the history for their next visit).
+EMAIL_CHANNELS = {Channel.EMAIL, Channel.WEB_FORM}
 MAX_REFERENCES = 20
 
 
@@ -96,9 +97,13 @@ def message_reply(
         ticket.last_agent_message_at = now
         if ticket.first_responded_at is None:
             ticket.first_responded_at = now
-        from tickets.tasks import message_send
+        if ticket.channel == Channel.CHAT:
+            # No network call to wait for: delivered by this process, so it is live at once.
+            transaction.on_commit(lambda: message_deliver(message=message))
+        else:
+            from tickets.tasks import message_send
 
-        transaction.on_commit(lambda: message_send.delay(message.pk))
+            transaction.on_commit(lambda: message_send.delay(message.pk))
     ticket.version += 1
     ticket.updated_at = now
     ticket.save(update_fields=["last_agent_message_at", "first_responded_at", "version", "updated_at"])
@@ -126,6 +131,8 @@ def message_deliver(*, message: Message) -> Delivery:
             or message.delivery_status == Message.Delivery.SENT
         ):
             return Delivery(sent=message.delivery_status == Message.Delivery.SENT)
+        if message.channel == Channel.CHAT and message.ticket_id:
+            return _chat_deliver(message)
         if message.channel not in EMAIL_CHANNELS:
             return _delivery_failed(
                 message,
@@ -146,6 +153,36 @@ def message_deliver(*, message: Message) -> Delivery:
     )
     _broadcast_delivery(message)
     return Delivery(sent=True)
+
+
+@transaction.atomic
+def message_auto_reply(*, ticket: Ticket, subject: str, body: str) -> Message:
+    """An automatic answer to the customer (a confirmation), sent by e-mail after commit.
+
+    It is not an agent's response: SLA clocks, first response and the ticket version stay.
+    """
+    message = Message.objects.create(
+        ticket=ticket,
+        store_id=ticket.store_id,
+        channel=ticket.channel,
+        external_id=_new_message_id(ticket),
+        direction=Message.Direction.OUTBOUND,
+        kind=Message.Kind.AUTO_REPLY,
+        sender_name=ticket.store.name,
+        recipients=[ticket.customer.email] if ticket.customer.email else [],
+        subject=f"{subject} [#{ticket.reference}]"[:300],
+        body_text=body,
+        body_display=body,
+        in_reply_to=_last_customer_message_id(ticket),
+        references=" ".join(_thread_message_ids(ticket)),
+        triage_status=Message.Triage.SKIPPED,
+        delivery_status=Message.Delivery.QUEUED,
+        created_at=timezone.now(),
+    )
+    from tickets.tasks import message_send
+
+    transaction.on_commit(lambda: message_send.delay(message.pk))
+    return message
 
 
 def message_delivery_failed(*, message: Message, error: str) -> None:
@@ -213,6 +250,18 @@ def _thread_message_ids(ticket: Ticket) -> list[str]:
     )
     # Keep the first (the thread's root) and the most recent, as mail clients do.
     return ids if len(ids) <= MAX_REFERENCES else [ids[0], *ids[-(MAX_REFERENCES - 1) :]]
+
+
+def _chat_deliver(message: Message) -> Delivery:
+    """A chat reply is delivered by telling the conversation's open widgets, after commit."""
+    now = timezone.now()
+    Message.objects.filter(pk=message.pk).update(
+        delivery_status=Message.Delivery.SENT, delivery_error="", sent_at=now
+    )
+    assert message.ticket_id is not None
+    broadcast.chat_message_sent(ticket_id=message.ticket_id, message=broadcast.chat_message(message))
+    _broadcast_delivery(message)
+    return Delivery(sent=True)
 
 
 def _delivery_failed(message: Message, error: str) -> Delivery:

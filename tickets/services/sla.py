@@ -162,7 +162,8 @@ def _ticket_mark_breached(*, ticket_id: int, now: datetime) -> bool:
     previous_priority = ticket.priority
     ticket.priority = min(ticket.priority + 1, Priority.URGENT)
     ticket.sla_breached = True
-    ticket.save(update_fields=["sla_breached", "priority"])
+    ticket.updated_at = now  # moves the ticket's live position: inboxes resync it
+    ticket.save(update_fields=["sla_breached", "priority", "updated_at"])
     TicketEvent.objects.create(
         ticket=ticket,
         kind=TicketEvent.Kind.SLA_BREACHED,

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.models import Tag
 from helpdesk import broadcast
 from helpdesk.exceptions import ApplicationError
-from tickets.models import Ticket, TicketEvent
+from tickets.models import Priority, Ticket, TicketEvent
 from tickets.services.sla import ticket_apply_sla
 
 # Which status may follow which. A closed ticket is final: a new message opens a new one.
@@ -30,7 +31,8 @@ ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
 }
 
 
-def _record(ticket: Ticket, kind: str, actor: User | AnonymousUser | None, **data: Any) -> None:
+def ticket_event_record(ticket: Ticket, kind: str, actor: User | AnonymousUser | None, **data: Any) -> None:
+    """Add a line to the ticket's audit trail (every service that changes a ticket calls this)."""
     TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
@@ -41,14 +43,25 @@ def _record(ticket: Ticket, kind: str, actor: User | AnonymousUser | None, **dat
 
 
 @transaction.atomic
-def ticket_set_status(*, ticket: Ticket, status: str, actor: User | AnonymousUser | None) -> Ticket:
-    """The only function that changes a ticket's status."""
+def ticket_set_status(
+    *,
+    ticket: Ticket,
+    status: str,
+    actor: User | AnonymousUser | None,
+    merged_into: Ticket | None = None,
+) -> Ticket:
+    """The only function that changes a ticket's status.
+
+    ``merged_into``: the ticket was merged into that one and is closed from whatever
+    status it had (a merged ticket is final; its conversation lives on in the other).
+    """
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if status == ticket.status:
         return ticket
     if status not in Ticket.Status.values:
         raise ApplicationError(_("Unknown ticket status: %(status)s.") % {"status": status})
-    if status not in ALLOWED_STATUS_CHANGES[ticket.status]:
+    closing_merged = merged_into is not None and status == Ticket.Status.CLOSED
+    if not closing_merged and status not in ALLOWED_STATUS_CHANGES[ticket.status]:
         raise ApplicationError(
             _("This ticket is %(current)s and cannot become %(new)s.")
             % {"current": ticket.get_status_display(), "new": Ticket.Status(status).label}
@@ -70,7 +83,10 @@ def ticket_set_status(*, ticket: Ticket, status: str, actor: User | AnonymousUse
     ticket.version += 1
     ticket.updated_at = now
     ticket.save(update_fields=fields)
-    _record(ticket, TicketEvent.Kind.STATUS, actor, **{"from": previous, "to": status})
+    details = {"from": previous, "to": status}
+    if merged_into is not None:
+        details["merged_into"] = merged_into.reference
+    ticket_event_record(ticket, TicketEvent.Kind.STATUS, actor, **details)
     ticket = ticket_apply_sla(ticket=ticket, now=now)
     broadcast.ticket_changed(ticket_id=ticket.pk, team_id=ticket.team_id, change="status")
     return ticket
@@ -95,6 +111,43 @@ def ticket_assign(
         ticket.status = Ticket.Status.OPEN
         fields.append("status")
     ticket.save(update_fields=fields)
-    _record(ticket, TicketEvent.Kind.ASSIGNED, actor, **{"from": previous, "to": ticket.assignee_id})
+    ticket_event_record(
+        ticket, TicketEvent.Kind.ASSIGNED, actor, **{"from": previous, "to": ticket.assignee_id}
+    )
     broadcast.ticket_changed(ticket_id=ticket.pk, team_id=ticket.team_id, change="assignee")
     return ticket
+
+
+@transaction.atomic
+def ticket_set_priority(*, ticket: Ticket, priority: int, actor: User | AnonymousUser | None) -> Ticket:
+    """Change a ticket's priority by hand (the SLA targets may follow it)."""
+    if priority not in Priority.values:
+        raise ApplicationError(_("Unknown priority: %(priority)s.") % {"priority": priority})
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.priority == priority:
+        return ticket
+    previous = ticket.priority
+    now = timezone.now()
+    ticket.priority = priority
+    ticket.version += 1
+    ticket.updated_at = now
+    ticket.save(update_fields=["priority", "version", "updated_at"])
+    ticket_event_record(ticket, TicketEvent.Kind.PRIORITY, actor, **{"from": previous, "to": priority})
+    ticket = ticket_apply_sla(ticket=ticket, now=now)
+    broadcast.ticket_changed(ticket_id=ticket.pk, team_id=ticket.team_id, change="priority")
+    return ticket
+
+
+@transaction.atomic
+def ticket_add_tag(*, ticket: Ticket, tag: Tag, actor: User | AnonymousUser | None) -> bool:
+    """Tag a ticket; ``False`` (and nothing recorded) when it already had the tag."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.tags.filter(pk=tag.pk).exists():
+        return False
+    ticket.tags.add(tag)
+    ticket.version += 1
+    ticket.updated_at = timezone.now()
+    ticket.save(update_fields=["version", "updated_at"])
+    ticket_event_record(ticket, TicketEvent.Kind.TAGGED, actor, added=tag.slug)
+    broadcast.ticket_changed(ticket_id=ticket.pk, team_id=ticket.team_id, change="tags")
+    return True

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 
+from customers.models import Store
 from tickets.demo.reference import DEMO_PASSWORD, USERS
 from tickets.models import Mailbox
 
@@ -39,4 +40,8 @@ class Command(BaseCommand):
                 f"    curl -H 'Content-Type: message/rfc822' --data-binary @message.eml "
                 f"{url}inbound/email/{mailbox.inbound_token}/"
             )
+        store = Store.objects.filter(is_active=True).order_by("pk").first()
+        if store is not None:
+            self.stdout.write(f"  {store.name}'s contact form: {url}contact/{store.inbound_key}/")
+            self.stdout.write(f"  and its chat widget, to try: {url}contact/{store.inbound_key}/chat-demo/")
         self.stdout.write("  Press Ctrl-C to stop web, worker and beat.\n")
