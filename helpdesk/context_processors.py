@@ -20,4 +20,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     for name, label in items:
         url = reverse(name)
         nav.append({"url": url, "label": label, "active": request.path.startswith(url)})
-    return {"main_nav": nav}
+    # The agent's availability switch in the top bar (managers without a profile have none).
+    profile = getattr(request.user, "agent", None)
+    return {"main_nav": nav, "agent_profile": profile}

@@ -36,6 +36,15 @@ def periodic_tasks() -> list[Periodic]:
             description="Marks tickets whose running SLA target has passed, raises their priority, mails the lead.",
         ),
         Periodic(
+            name="Assign waiting tickets",
+            task="tickets.tasks.teams_assign_waiting",
+            every_seconds=60,
+            description=(
+                "Gives unassigned tickets to online agents with room. Assignment also happens at once "
+                "when a ticket arrives, an agent comes online or a ticket is solved; this catches the rest."
+            ),
+        ),
+        Periodic(
             name="IMAP poll",
             task="tickets.tasks.mailboxes_poll_due",
             every_seconds=15,

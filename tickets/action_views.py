@@ -28,6 +28,7 @@ from tickets.selectors import (
     ticket_get_for_agent,
     ticket_message_get,
 )
+from tickets.services.assignment import agent_set_availability
 from tickets.services.bulk import (
     MAX_BULK,
     BulkResult,
@@ -338,3 +339,18 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@login_required
+@require_POST
+def agent_availability(request: HttpRequest) -> HttpResponse:
+    """Online, away or offline: only online agents are given new tickets."""
+    try:
+        profile = agent_set_availability(user=request.user, availability=request.POST.get("availability", ""))
+    except ApplicationError as error:
+        messages.warning(request, error.message)
+    else:
+        messages.success(
+            request, _("You are now %(availability)s.") % {"availability": profile.get_availability_display()}
+        )
+    return _back(request, reverse("tickets:inbox"))

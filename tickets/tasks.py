@@ -9,8 +9,10 @@ from dataclasses import asdict
 from celery import Task, shared_task
 from django.utils import timezone
 
-from tickets.models import Mailbox, Message
+from tickets.models import Mailbox, Message, Team
 from tickets.services import mailboxes, message_deliver, message_delivery_failed, sla
+from tickets.services.assignment import team_assign_waiting
+from tickets.services.triage import message_triage as triage
 
 
 @shared_task(ignore_result=True)
@@ -57,3 +59,22 @@ def mailbox_poll(mailbox_id: int, queued_at: str | None = None) -> dict[str, obj
         return None
     since = dt.datetime.fromisoformat(queued_at) if queued_at else None
     return asdict(mailboxes.mailbox_poll(mailbox=mailbox, unless_polled_since=since))
+
+
+@shared_task(ignore_result=True)
+def message_triage(message_id: int) -> bool:
+    """Queued after an inbound message commits: language, routing, translation, assignment."""
+    return triage(message_id=message_id).done
+
+
+@shared_task(ignore_result=True)
+def team_assign(team_id: int) -> int:
+    """Hand a team's waiting tickets to its agents with room (an agent came online, a ticket closed)."""
+    team = Team.objects.filter(pk=team_id).first()
+    return team_assign_waiting(team=team) if team is not None else 0
+
+
+@shared_task(ignore_result=True)
+def teams_assign_waiting() -> int:
+    """Scheduled every minute by beat: the safety net for any waiting ticket nobody was given."""
+    return sum(team_assign_waiting(team=team) for team in Team.objects.all())

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:ticket_id>/live/", live_views.ticket_live, name="live"),
     path("<int:ticket_id>/reply/", views.ticket_reply, name="reply"),
     path("bulk/", action_views.inbox_bulk, name="bulk"),
+    path("availability/", action_views.agent_availability, name="availability"),
     path("<int:ticket_id>/status/", action_views.ticket_status, name="status"),
     path("<int:ticket_id>/assign/", action_views.ticket_assign_view, name="assign"),
     path("<int:ticket_id>/tags/", action_views.ticket_add_tag_view, name="tag"),

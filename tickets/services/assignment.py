@@ -157,7 +157,16 @@ def agent_set_availability(*, user: User, availability: str) -> AgentProfile:
             profile.availability = availability
             profile.full_clean()
             profile.save(update_fields=["availability"])
+            if availability == AgentProfile.Availability.ONLINE:
+                _assign_waiting_on_commit(team_ids=list(profile.teams.values_list("pk", flat=True)))
     return profile
+
+
+def _assign_waiting_on_commit(*, team_ids: list[int]) -> None:
+    from tickets.tasks import team_assign
+
+    for team_id in team_ids:
+        transaction.on_commit(lambda team_id=team_id: team_assign.delay(team_id))
 
 
 def _team_has_room(team_id: int) -> bool:

@@ -160,6 +160,10 @@ def _ingest(inbound: InboundMessage) -> IngestResult:
     message.full_clean(validate_unique=False, validate_constraints=False)
     message.save()
     _store_attachments(message, inbound)
+    if message.triage_status == Message.Triage.PENDING:
+        from tickets.tasks import message_triage
+
+        transaction.on_commit(lambda: message_triage.delay(message.pk))
 
     if ticket is not None and not created:
         _ticket_note_customer_message(ticket, message, now, reopen=not inbound.auto_submitted)

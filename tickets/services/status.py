@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from customers.models import Tag
 from helpdesk import broadcast
 from helpdesk.exceptions import ApplicationError
-from tickets.models import Priority, Ticket, TicketEvent
+from tickets.models import OPEN_STATUSES, Priority, Ticket, TicketEvent
 from tickets.services.sla import ticket_apply_sla
 
 # Which status may follow which. A closed ticket is final: a new message opens a new one.
@@ -89,6 +89,12 @@ def ticket_set_status(
     ticket_event_record(ticket, TicketEvent.Kind.STATUS, actor, **details)
     ticket = ticket_apply_sla(ticket=ticket, now=now)
     broadcast.ticket_changed(ticket_id=ticket.pk, team_id=ticket.team_id, change="status")
+    if previous in OPEN_STATUSES and status not in OPEN_STATUSES and ticket.assignee_id and ticket.team_id:
+        # The assignee has room again: the team's waiting tickets need not wait for beat.
+        from tickets.tasks import team_assign
+
+        team_id = ticket.team_id
+        transaction.on_commit(lambda: team_assign.delay(team_id))
     return ticket
 
 

@@ -1,0 +1,96 @@
+"""Routing: which team answers a ticket.
+
+A ticket goes to a team that covers its store and speaks its language. Among several,
+regular teams come before overflow teams (an overflow team takes what no regular team
+can answer, and the holiday rule sets may send more its way later), then the team whose
+working language is the ticket's, then the team with the fewest unassigned tickets
+waiting. A ticket that already has a team keeps it: routing never takes a ticket away
+from the team working it; a lead moves tickets by hand.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpdesk import broadcast
+from helpdesk.exceptions import ApplicationError
+from tickets.models import OPEN_STATUSES, Team, Ticket, TicketEvent
+from tickets.services.status import ticket_event_record
+
+
+def _primary(language: str) -> str:
+    return language.strip().lower().replace("_", "-").split("-", 1)[0]
+
+
+def team_for(*, store_id: int, language: str) -> Team | None:
+    """The best team for a ticket of ``store_id`` written in ``language`` (None: no team covers it)."""
+    teams = list(
+        Team.objects.filter(stores=store_id).annotate(
+            waiting=Count(
+                "tickets",
+                filter=Q(tickets__assignee__isnull=True, tickets__status__in=OPEN_STATUSES),
+            )
+        )
+    )
+    if not teams:
+        return None
+    wanted = _primary(language) if language else ""
+
+    def rank(team: Team) -> tuple[bool, bool, bool, int, int]:
+        spoken = {_primary(str(code)) for code in team.languages or []}
+        speaks = not wanted or wanted in spoken
+        return (
+            not speaks,
+            team.is_overflow,
+            _primary(team.working_language) != wanted,
+            team.waiting,  # type: ignore[attr-defined]
+            team.pk,
+        )
+
+    return min(teams, key=rank)
+
+
+@transaction.atomic
+def ticket_route(*, ticket: Ticket) -> Ticket:
+    """Give a ticket without a team to the best team for its store and language."""
+    ticket = Ticket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
+    if ticket.team_id is not None or ticket.merged_into_id is not None:
+        return ticket
+    team = team_for(store_id=ticket.store_id, language=ticket.language)
+    if team is None:
+        return ticket
+    return _ticket_set_team(ticket=ticket, team=team, actor=None, reason="auto")
+
+
+@transaction.atomic
+def ticket_set_team(*, ticket: Ticket, team: Team, actor: User | AnonymousUser | None) -> Ticket:
+    """Move a ticket to another team by hand; its assignee is kept only if they are a member."""
+    ticket = Ticket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
+    if not team.stores.filter(pk=ticket.store_id).exists():
+        raise ApplicationError(_("%(team)s does not cover the store of this ticket.") % {"team": team.name})
+    if ticket.team_id == team.pk:
+        return ticket
+    return _ticket_set_team(ticket=ticket, team=team, actor=actor, reason="manual")
+
+
+def _ticket_set_team(
+    *, ticket: Ticket, team: Team, actor: User | AnonymousUser | None, reason: str
+) -> Ticket:
+    previous = ticket.team_id
+    fields = ["team", "version", "updated_at"]
+    ticket.team = team
+    if ticket.assignee_id is not None and not team.members.filter(user_id=ticket.assignee_id).exists():
+        ticket.assignee = None
+        fields.append("assignee")
+    ticket.version += 1
+    ticket.updated_at = timezone.now()
+    ticket.save(update_fields=fields)
+    ticket_event_record(
+        ticket, TicketEvent.Kind.TEAM, actor, **{"from": previous, "to": team.pk, "how": reason}
+    )
+    broadcast.ticket_changed(ticket_id=ticket.pk, team_id=team.pk, change="team")
+    return ticket
