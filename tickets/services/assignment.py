@@ -163,10 +163,12 @@ def agent_set_availability(*, user: User, availability: str) -> AgentProfile:
 
 
 def _assign_waiting_on_commit(*, team_ids: list[int]) -> None:
+    from functools import partial
+
     from tickets.tasks import team_assign
 
     for team_id in team_ids:
-        transaction.on_commit(lambda team_id=team_id: team_assign.delay(team_id))
+        transaction.on_commit(partial(team_assign.delay, team_id))
 
 
 def _team_has_room(team_id: int) -> bool:
