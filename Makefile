@@ -34,6 +34,7 @@ run: $(VENV)/.installed-run var/dev-secret-key
 	@set -a; export SECRET_KEY="$${SECRET_KEY:-$$(cat var/dev-secret-key)}" DEBUG="$${DEBUG:-true}"; set +a; \
 	$(PY) manage.py migrate --no-input -v 0 && \
 	$(PY) manage.py install_schedule && \
+	$(PY) manage.py nlp_train --if-missing && \
 	$(PY) manage.py seed_demo $(if $(SCALE),--scale $(SCALE),) && \
 	{ command -v msgfmt >/dev/null && $(PY) manage.py compilemessages -v 0 --ignore '.venv/*' || echo "msgfmt not found: using the compiled catalogues in locale/"; } && \
 	$(PY) manage.py demo_logins --url "http://$(HOST):$(PORT)/" && \

@@ -45,7 +45,9 @@ def analyse_message(text: str, subject: str = "") -> dict[str, Any]:
     short = sum(c.isalpha() for c in text) < 20
     language, language_confidence = detect_language(f"{subject}\n{text}" if subject and short else text)
     intent, intent_confidence, intent_model = classify_intent(text, subject, language)
-    sentiment, sentiment_confidence, angry, reasons = analyse_sentiment(text, language)
+    sentiment, sentiment_confidence, angry, reasons = analyse_sentiment(
+        f"{subject}\n{text}" if subject else text, language
+    )
     return {
         "language": language,
         "language_confidence": language_confidence,
