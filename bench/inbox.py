@@ -76,7 +76,7 @@ def main() -> None:
         }
         for label, path in pages.items():
             median, p95, queries = measure(client, path, args.runs)
-            print(f"{username:<12} {label:<28} {median:>10.1f} {p95:>8.1f} {queries:>8}")
+            print(f"{username:<12} {label:<28} {median:>10.1f} {p95:>8.1f} {queries:>8}", flush=True)
 
 
 if __name__ == "__main__":

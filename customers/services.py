@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from customers.models import Customer, CustomerIdentity, Platform, Store
+from customers.models import Customer, CustomerIdentity, Platform, Store, Tag
 
 
 def _normalise_email(address: str) -> str:
@@ -84,3 +84,11 @@ def _add_missing_identities(customer: Customer, keys: Sequence[tuple[str, str, s
         except IntegrityError:
             # Another process created it a moment ago; theirs stands.
             continue
+
+
+def tag_ensure(*, slug: str, name: str, description: str = "") -> Tag:
+    """The tag with ``slug``, created as an automatic tag the first time a rule needs it."""
+    tag, _created = Tag.objects.get_or_create(
+        slug=slug, defaults={"name": name, "kind": Tag.Kind.AUTOMATIC, "description": description}
+    )
+    return tag

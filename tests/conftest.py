@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -12,6 +13,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 
 from customers.models import Platform
+from helpdesk.nlp import artefacts, loading, training
 from tests.factories import AgentProfileFactory, StoreFactory, TeamFactory, TicketFactory, UserFactory
 
 
@@ -130,3 +132,41 @@ def process_database_url(transactional_db) -> str:
     host = config["HOST"] or "localhost"
     port = f":{config['PORT']}" if config["PORT"] else ""
     return f"postgres://{credentials}{'@' if credentials else ''}{host}{port}/{config['NAME']}"
+
+
+# Triage models: trained once per test session into a temporary directory ------------------------
+
+# A smaller budget than `manage.py nlp_train` (5 epochs): the tests check behaviour, the
+# figures are measured by `nlp_evaluate`.
+TEST_INTENT_CONFIG = replace(training.INTENT_CONFIG, epochs=3)
+TEST_TIME_BUDGET = 40.0
+
+
+@pytest.fixture(scope="session")
+def trained_nlp_models(tmp_path_factory):
+    root = tmp_path_factory.mktemp("nlp-models")
+    result = training.train_intent(root=root, config=TEST_INTENT_CONFIG, time_budget=TEST_TIME_BUDGET)
+    assert result.artefact is not None
+    # Sentiment and anger: the models bundled in the repository (their training data is not).
+    assert artefacts.copy_bundled("sentiment", root) is not None
+    assert artefacts.copy_bundled("anger", root) is not None
+    return root
+
+
+@pytest.fixture
+def nlp_models(trained_nlp_models, settings):
+    """Point NLP_MODELS_DIR at the session's models (loaded once per process, reused by every test).
+
+    A test that points NLP_MODELS_DIR elsewhere uses ``other_nlp_models_dir`` so that the
+    process's loaded models are forgotten before and after it.
+    """
+    settings.NLP_MODELS_DIR = trained_nlp_models
+    return trained_nlp_models
+
+
+@pytest.fixture
+def other_nlp_models_dir(tmp_path, settings):
+    settings.NLP_MODELS_DIR = tmp_path / "models"
+    loading.reset()
+    yield tmp_path / "models"
+    loading.reset()

@@ -40,6 +40,7 @@ from tickets.services.bulk import (
     tickets_bulk_merge,
     tickets_bulk_set_status,
 )
+from tickets.services.intent import ticket_correct_intent
 from tickets.services.macros import macro_apply
 from tickets.services.merge import ticket_merge, ticket_split
 
@@ -227,6 +228,22 @@ def ticket_add_tag_view(request: HttpRequest, ticket_id: int) -> HttpResponse:
             messages.success(request, _("Tagged %(tag)s.") % {"tag": tag.name})
         else:
             messages.info(request, _("Already tagged %(tag)s.") % {"tag": tag.name})
+    return redirect("tickets:detail", ticket_id=ticket.pk)
+
+
+@login_required
+@require_POST
+def ticket_intent_view(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """One click: the agent's intent replaces the model's, and the team's models learn from it."""
+    ticket = _ticket(request, ticket_id)
+    try:
+        ticket = ticket_correct_intent(
+            ticket=ticket, intent=request.POST.get("intent", ""), actor=request.user
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Intent set to %(intent)s.") % {"intent": ticket.get_intent_display()})
     return redirect("tickets:detail", ticket_id=ticket.pk)
 
 

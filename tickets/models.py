@@ -223,6 +223,13 @@ class Ticket(models.Model):
     angry = models.BooleanField(_("angry"), default=False)
     claim_risk = models.FloatField(_("claim risk"), null=True, blank=True)
     claim_risk_reasons = models.JSONField(_("claim risk reasons"), default=list, blank=True)
+    claim_review = models.BooleanField(
+        _("claim under review"),
+        default=False,
+        help_text=_(
+            "A risky claim: a lead reviews it and no refund or compensation is offered automatically."
+        ),
+    )
     order = models.ForeignKey(
         "customers.Order",
         verbose_name=_("order"),
@@ -484,6 +491,9 @@ class Message(models.Model):
     sentiment = models.CharField(_("sentiment"), max_length=10, choices=Sentiment.choices, blank=True)
     sentiment_confidence = models.FloatField(_("sentiment confidence"), null=True, blank=True)
     angry = models.BooleanField(_("angry"), default=False)
+    anger_reasons = models.JSONField(
+        _("anger reasons"), default=list, blank=True, help_text=_("chargeback_threat, insult, shouting, …")
+    )
     entities = models.JSONField(_("entities"), default=dict, blank=True)
     triage_status = models.CharField(
         _("triage"), max_length=10, choices=Triage.choices, default=Triage.PENDING
@@ -643,6 +653,8 @@ class TicketEvent(models.Model):
         MERGED = "merged", _("Merged")
         SLA_BREACHED = "sla_breached", _("SLA breached")
         INTENT_CORRECTED = "intent_corrected", _("Intent corrected")
+        ESCALATED = "escalated", _("Escalated")
+        CLAIM_FLAGGED = "claim_flagged", _("Claim flagged for review")
         SPLIT = "split", _("Split")
 
     ticket = models.ForeignKey(

@@ -6,7 +6,7 @@ import base64
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,6 +32,7 @@ from tickets.models import (
     Sentiment,
     Team,
     Ticket,
+    TicketEvent,
 )
 
 
@@ -538,3 +539,26 @@ def chat_history(*, ticket_id: int, after: int = 0) -> list[dict[str, object]]:
         .order_by("id")[:CHAT_HISTORY_LIMIT]
     )
     return [broadcast.chat_message(message) for message in messages]
+
+
+def intent_corrections() -> Iterator[tuple[str, str, str]]:
+    """(text, subject, intent) of every message whose ticket's intent an agent corrected.
+
+    The latest correction of a ticket wins; it labels the customer message it was made on
+    (the event's ``message``), or the ticket's latest customer message for older events.
+    ``nlp_train`` reads these through ``settings.NLP_CORRECTION_SOURCES``.
+    """
+    latest: dict[int, tuple[int | None, str]] = {}
+    events = TicketEvent.objects.filter(kind=TicketEvent.Kind.INTENT_CORRECTED).order_by("created_at", "id")
+    for ticket_id, data in events.values_list("ticket_id", "data").iterator():
+        if isinstance(data, dict) and data.get("to"):
+            latest[ticket_id] = (data.get("message"), str(data["to"]))
+    for ticket_id, (message_id, intent) in latest.items():
+        messages = Message.objects.filter(
+            ticket_id=ticket_id, direction=Message.Direction.INBOUND, kind=Message.Kind.MESSAGE
+        )
+        if message_id:
+            messages = messages.filter(pk=message_id)
+        row = messages.order_by("-created_at", "-id").values_list("body_text", "subject").first()
+        if row and row[0].strip():
+            yield row[0], row[1], intent

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:ticket_id>/status/", action_views.ticket_status, name="status"),
     path("<int:ticket_id>/assign/", action_views.ticket_assign_view, name="assign"),
     path("<int:ticket_id>/tags/", action_views.ticket_add_tag_view, name="tag"),
+    path("<int:ticket_id>/intent/", action_views.ticket_intent_view, name="intent"),
     path("<int:ticket_id>/merge/", action_views.ticket_merge_view, name="merge"),
     path("<int:ticket_id>/split/", action_views.ticket_split_view, name="split"),
     path("<int:ticket_id>/macro/", action_views.ticket_macro, name="macro"),

@@ -32,6 +32,8 @@ from tickets.selectors import (
     ticket_merge_candidates,
 )
 from tickets.services import ALLOWED_STATUS_CHANGES, email_ingest, message_reply
+from tickets.services.claim_risk import claim_reason_lines
+from tickets.services.priority import priority_reason_lines
 
 PAGE_SIZE = 50
 
@@ -155,6 +157,10 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
         "merge_candidates": (
             ticket_merge_candidates(user=user, ticket=ticket) if user.has_perm("tickets.merge_ticket") else []
         ),
+        # The triage card: why this priority, claim risk, and the one-click intent correction.
+        "priority_reason_lines": priority_reason_lines(ticket.priority_reasons),
+        "claim_reason_lines": claim_reason_lines(ticket.claim_risk_reasons),
+        "intent_choices": Intent.choices,
     }
     draft = request.session.pop(f"draft:{ticket.pk}", None) or {}
     context["draft"], context["draft_internal"] = draft.get("body", ""), draft.get("internal", False)

@@ -333,6 +333,15 @@ NLP_DATA_DIR = Path(env_str("NLP_DATA_DIR") or BASE_DIR.parent / "shared" / "dat
 NLP_CORRECTIONS_FILE = env_str("NLP_CORRECTIONS_FILE")
 # Dotted path of a tracking-number detector (text -> list of matches); empty: the built-in finder.
 NLP_TRACKING_DETECTOR = env_str("NLP_TRACKING_DETECTOR")
+# Where nlp_train also reads agents' corrections: dotted paths of callables yielding
+# (text, subject, intent) or (text, intent). The tickets app stores corrections as ticket events.
+NLP_CORRECTION_SOURCES = ["tickets.selectors.intent_corrections"]
+
+# --- Triage scores (tickets/services/priority.py, claim_risk.py) --------------------------
+# A claim scoring at least this (0-100) is flagged for a lead's review: no automatic money on it.
+CLAIM_RISK_REVIEW_THRESHOLD = env_int("CLAIM_RISK_REVIEW_THRESHOLD", 40, minimum=1)
+# A customer whose lifetime value reaches this (in their currency) is high-value: anger escalates.
+HIGH_VALUE_CUSTOMER = env_int("HIGH_VALUE_CUSTOMER", 1000, minimum=1)
 
 # --- Public entry points: contact form, chat widget, platform webhooks ---------------------
 # Files a customer may attach to the contact form: how many, how large, which types (by content).

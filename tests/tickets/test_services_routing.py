@@ -95,7 +95,7 @@ def test_a_team_that_does_not_cover_the_store_is_refused(store_eu, store_us, tea
 
 
 def test_a_new_german_mail_is_routed_and_assigned_once_committed(
-    store_eu, django_capture_on_commit_callbacks
+    store_eu, django_capture_on_commit_callbacks, nlp_models
 ):
     TeamFactory(name="English desk", slug="en-desk", languages=["en"], stores=[store_eu])
     german = TeamFactory(name="German desk", slug="de-desk", languages=["de"], stores=[store_eu])

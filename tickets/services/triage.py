@@ -1,9 +1,14 @@
 """Triage of one inbound message (DESIGN flow 2), run by the Celery task after ingestion.
 
 Steps, each one allowed to fail without stopping the ones after it (a message that could
-not be classified must still reach a team): detect the language, route the ticket to a
-team that speaks it, translate into that team's working language, hand the ticket to an
-agent. Every change is broadcast by the service that makes it.
+not be classified must still reach a team): detect the language; classify the intent, the
+sentiment and anger, and find the entities (each stored on the message with its confidence
+and model version, and rolled up onto the ticket); link the order and parcel the message
+names, when they belong to the ticket's customer in the ticket's store; route the ticket to a
+team that speaks it; translate into that team's working language; score claim risk; escalate
+to the lead; score the priority; hand the ticket to an agent. Every change is broadcast by the
+service that makes it. The models read the original text: they are trained on all supported
+languages, so classification does not wait for (or depend on) a translation pack.
 Running it twice is harmless: a triaged message is skipped, routing keeps an existing
 team, assignment keeps an existing assignee.
 """
@@ -13,9 +18,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from helpdesk.nlp import detect_language
-from tickets.models import Message, Ticket
+from django.utils import timezone
+
+from helpdesk import broadcast
+from helpdesk.nlp import analyse_sentiment, classify_intent, detect_language, extract_entities
+from tickets.models import Message, Ticket, TicketEvent
 from tickets.services.assignment import ticket_auto_assign
+from tickets.services.claim_risk import ticket_assess_claim_risk
+from tickets.services.escalation import escalation_reasons, ticket_escalate
+from tickets.services.linking import ticket_link_entities
+from tickets.services.priority import priority_context_for, ticket_prioritise
 from tickets.services.routing import ticket_route
 from tickets.services.translation import message_translate
 
@@ -37,7 +49,20 @@ def message_triage(*, message_id: int) -> TriageResult:
     message = Message.objects.select_related("ticket").filter(pk=message_id).first()
     if message is None or message.triage_status != Message.Triage.PENDING:
         return result
-    for step in (_language, _route, _translation, _assign):
+    steps = (
+        _language,
+        _intent,
+        _sentiment,
+        _entities,
+        _link,
+        _route,
+        _translation,
+        _claim_risk,
+        _escalate,
+        _priority,
+        _assign,
+    )
+    for step in steps:
         try:
             step(message)
         except Exception as error:  # one failed step must not cost the steps after it
@@ -47,11 +72,108 @@ def message_triage(*, message_id: int) -> TriageResult:
         triage_status=Message.Triage.FAILED if result.problems else Message.Triage.DONE
     )
     result.done = True
+    if message.ticket_id is not None:
+        broadcast.ticket_changed(ticket_id=message.ticket_id, team_id=None, change="triage")
     return result
 
 
+def _text(message: Message) -> str:
+    return message.body_display or message.body_text or ""
+
+
+def _is_latest_customer_message(message: Message) -> bool:
+    """Ticket fields follow the customer's latest message, not an older one triaged late."""
+    if message.ticket_id is None:
+        return False
+    latest = (
+        Message.objects.filter(
+            ticket_id=message.ticket_id, direction=Message.Direction.INBOUND, kind=Message.Kind.MESSAGE
+        )
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return latest in (None, message.pk)
+
+
+def _intent(message: Message) -> None:
+    text = _text(message)
+    if not (text.strip() or message.subject.strip()):
+        return
+    intent, confidence, version = classify_intent(text, message.subject, message.language or None)
+    message.intent, message.intent_confidence, message.model_version = intent, confidence, version[:60]
+    Message.objects.filter(pk=message.pk).update(
+        intent=intent, intent_confidence=confidence, model_version=version[:60]
+    )
+    if message.ticket_id is None or not _is_latest_customer_message(message):
+        return
+    corrected = TicketEvent.objects.filter(
+        ticket_id=message.ticket_id, kind=TicketEvent.Kind.INTENT_CORRECTED
+    ).exists()
+    if not corrected:  # an agent's correction outranks the model
+        Ticket.objects.filter(pk=message.ticket_id).update(
+            intent=intent, intent_confidence=confidence, updated_at=timezone.now()
+        )
+
+
+def _sentiment(message: Message) -> None:
+    text = _text(message)
+    if not text.strip():
+        return
+    subject = message.subject
+    sentiment, confidence, angry, reasons = analyse_sentiment(
+        f"{subject}\n{text}" if subject else text, message.language or None
+    )
+    message.sentiment, message.angry, message.anger_reasons = sentiment, angry, list(reasons)
+    Message.objects.filter(pk=message.pk).update(
+        sentiment=sentiment, sentiment_confidence=confidence, angry=angry, anger_reasons=list(reasons)
+    )
+    if message.ticket_id is not None and _is_latest_customer_message(message):
+        Ticket.objects.filter(pk=message.ticket_id).update(
+            sentiment=sentiment, angry=angry, updated_at=timezone.now()
+        )
+
+
+def _entities(message: Message) -> None:
+    text = "\n".join(part for part in (message.subject, _text(message)) if part)
+    entities = extract_entities(text, message.language or None)
+    message.entities = entities
+    Message.objects.filter(pk=message.pk).update(entities=entities)
+
+
+def _link(message: Message) -> None:
+    if message.ticket_id is not None and message.entities:
+        ticket_link_entities(ticket=Ticket(pk=message.ticket_id), entities=message.entities)
+
+
+def _claim_risk(message: Message) -> None:
+    if message.ticket_id is not None:
+        ticket_assess_claim_risk(ticket=Ticket(pk=message.ticket_id))
+
+
+def _escalate(message: Message) -> None:
+    if message.ticket_id is None:
+        return
+    ticket = Ticket.objects.select_related("customer", "order", "shipment").get(pk=message.ticket_id)
+    context = priority_context_for(ticket=ticket, anger_reasons=tuple(message.anger_reasons or ()))
+    reasons = escalation_reasons(
+        angry=ticket.angry,
+        anger_reasons=context.anger_reasons,
+        customer_value=context.customer_value,
+        contacts_7d=context.contacts_7d,
+    )
+    ticket_escalate(ticket=ticket, reasons=reasons)
+
+
+def _priority(message: Message) -> None:
+    if message.ticket_id is not None:
+        ticket_prioritise(
+            ticket=Ticket(pk=message.ticket_id), anger_reasons=tuple(message.anger_reasons or ())
+        )
+
+
 def _language(message: Message) -> None:
-    text = message.body_display or message.body_text or message.subject
+    text = _text(message) or message.subject
     if not text.strip():
         return
     language, confidence = detect_language(text)
