@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -260,13 +261,16 @@ def test_every_filter_at_once_costs_the_same_queries_for_two_tickets_or_fifty(
     for ticket in TicketFactory.create_batch(2, **matching):
         ticket.tags.add(tag)
     client.get(INBOX, params)  # warm the session
+    # The tag is looked up by slug, and on PostgreSQL the search term's frequency is estimated,
+    # so that each plan suits a million tickets; still constant whatever the page size.
+    queries = INBOX_QUERIES + 1 + (connection.vendor == "postgresql")
 
-    with django_assert_num_queries(INBOX_QUERIES):
+    with django_assert_num_queries(queries):
         assert len(client.get(INBOX, params).context["tickets"]) == 2
 
     for ticket in TicketFactory.create_batch(48, **matching):
         ticket.tags.add(tag)
-    with django_assert_num_queries(INBOX_QUERIES):
+    with django_assert_num_queries(queries):
         assert len(client.get(INBOX, params).context["tickets"]) == 50
 
 
