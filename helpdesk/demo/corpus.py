@@ -9,6 +9,8 @@ cities, names and products used to generate demo tickets. Message texts are
 
 from __future__ import annotations
 
+from helpdesk.taxonomy import INTENTS as INTENTS
+
 LANGUAGES: tuple[str, ...] = (
     "en",
     "zh",
@@ -24,24 +26,6 @@ LANGUAGES: tuple[str, ...] = (
     "sv",
 )
 
-INTENTS: tuple[str, ...] = (
-    "where_is_my_order",
-    "not_received",
-    "damaged_item",
-    "wrong_item",
-    "missing_item",
-    "not_as_described",
-    "return_request",
-    "refund_status",
-    "cancel_order",
-    "change_order",
-    "customs_duties",
-    "product_question",
-    "invoice_request",
-    "payment_issue",
-    "feedback_positive",
-    "other",
-)
 
 # CUSTOMER_MESSAGES[language][intent] -> three (subject, body) pairs.
 CUSTOMER_MESSAGES: dict[str, dict[str, list[tuple[str, str]]]] = {

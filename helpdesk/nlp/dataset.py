@@ -30,28 +30,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from helpdesk.taxonomy import INTENTS
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MESSAGES_DIR = DATA_DIR / "messages"
 BITEXT_FILE = DATA_DIR / "bitext" / "bitext_after_sales.csv"
 
-INTENTS: tuple[str, ...] = (
-    "where_is_my_order",
-    "not_received",
-    "damaged_item",
-    "wrong_item",
-    "missing_item",
-    "not_as_described",
-    "return_request",
-    "refund_status",
-    "cancel_order",
-    "change_order",
-    "customs_duties",
-    "product_question",
-    "invoice_request",
-    "payment_issue",
-    "feedback_positive",
-    "other",
-)
 SENTIMENTS: tuple[str, ...] = ("negative", "neutral", "positive")
 
 # Sentiment of a message that adds no tone fragment.

@@ -150,3 +150,10 @@ def test_a_ticket_cannot_be_merged_into_itself():
 def test_an_sla_resolution_target_cannot_come_before_the_first_response():
     with pytest.raises(IntegrityError), transaction.atomic():
         SLAPolicyFactory(first_response_minutes=240, resolution_minutes=60)
+
+
+def test_the_ticket_intents_are_the_taxonomy_the_models_learn():
+    from helpdesk.taxonomy import INTENTS
+    from tickets.models import Intent
+
+    assert tuple(Intent.values) == INTENTS
