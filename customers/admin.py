@@ -39,6 +39,7 @@ class StoreAdmin(admin.ModelAdmin):
         (None, {"fields": ("name", "platform", "external_id", "marketplace", "is_active")}),
         (_("Defaults"), {"fields": ("currency", "default_language", "timezone", "support_email")}),
         (_("Branding"), {"fields": ("brand_color", "logo_url")}),
+        (_("Self-service answers"), {"fields": ("auto_answer_threshold",)}),
         (
             _("Contact form, chat widget and webhooks"),
             {"fields": ("inbound_key", "webhook_secret", "allowed_origins")},

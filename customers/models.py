@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +79,17 @@ class Store(models.Model):
         blank=True,
         help_text=_('Origins allowed to embed the chat widget, e.g. ["https://shop.example.com"].'),
     )
+    auto_answer_threshold = models.FloatField(
+        _("answer automatically from confidence"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text=_(
+            "Where-is-my-order (with a linked parcel), return-policy and refund-status questions "
+            "are answered at once, with live facts, when the intent confidence is at least this "
+            "(0–1, e.g. 0.8). Empty: never answer automatically."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -87,6 +99,11 @@ class Store(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["platform", "external_id"], name="store_unique_platform_account"),
             currency_is_iso("currency", "store_currency_iso"),
+            models.CheckConstraint(
+                condition=Q(auto_answer_threshold__isnull=True)
+                | Q(auto_answer_threshold__gte=0, auto_answer_threshold__lte=1),
+                name="store_auto_answer_threshold_0_to_1",
+            ),
         ]
 
     def __str__(self) -> str:

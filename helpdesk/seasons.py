@@ -48,3 +48,26 @@ def rule_set_set_phase(
         [broadcast.SEASONS], {"kind": "season.changed", "rule_set": locked.pk, "phase": phase}
     )
     return True
+
+
+def season_overrides_live(*, store_id: int, marketplace: str) -> list[dict[str, object]]:
+    """The overrides of the phases live now for a store (its own and the all-store rule sets
+    of its market), one dict per rule set; keys as in ``SeasonalRuleSet.overrides``."""
+    from django.db.models import Q
+
+    live = []
+    rule_sets = (
+        SeasonalRuleSet.objects.filter(is_enabled=True)
+        .exclude(phase=SeasonalRuleSet.Phase.INACTIVE)
+        .filter(Q(stores=None) | Q(stores=store_id))
+        .distinct()
+        .order_by("pk")
+    )
+    for rule_set in rule_sets:
+        markets = [str(market).upper() for market in rule_set.markets or []]
+        if markets and marketplace.upper() not in markets:
+            continue
+        phase_overrides = (rule_set.overrides or {}).get(rule_set.phase)
+        if isinstance(phase_overrides, dict):
+            live.append(phase_overrides)
+    return live

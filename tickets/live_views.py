@@ -155,7 +155,9 @@ def ticket_live(request: HttpRequest, ticket_id: int) -> JsonResponse:
                     "id": message.pk,
                     "direction": message.direction,
                     "author": message.author_id,
-                    "html": render_to_string("tickets/_message.html", {"message": message}, request=request),
+                    "html": render_to_string(
+                        "tickets/_message.html", {"message": message, "ticket": ticket}, request=request
+                    ),
                 }
                 for message in messages
             ],

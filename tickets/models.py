@@ -656,6 +656,7 @@ class TicketEvent(models.Model):
         ESCALATED = "escalated", _("Escalated")
         CLAIM_FLAGGED = "claim_flagged", _("Claim flagged for review")
         SPLIT = "split", _("Split")
+        AUTO_ANSWERED = "auto_answered", _("Answered automatically")
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events"

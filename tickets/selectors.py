@@ -29,6 +29,7 @@ from tickets.models import (
     Message,
     Priority,
     ReplyTemplate,
+    ReplyTemplateVariant,
     Sentiment,
     Team,
     Ticket,
@@ -423,10 +424,70 @@ def reply_templates_for(*, ticket: Ticket, agent_name: str) -> list[RenderedTemp
     return rendered
 
 
+# Templates the self-service answers send (tickets.services.deflection); not suggested to agents.
+SELF_SERVICE_PREFIX = "self-service-"
+
+
+def reply_templates_suggested(
+    *, ticket: Ticket, limit: int = 3, agent_name: str = ""
+) -> list[RenderedTemplate]:
+    """The ``limit`` templates most likely to answer ``ticket``, rendered like the picker's.
+
+    Ranked by: written for the ticket's intent; a variant in the customer's own language (not
+    only the English fallback); the ticket's store's own template (over one for every store);
+    how often agents used it; then name. Templates with neither variant are left out.
+    """
+    language = (ticket.language or "en").lower()
+    primary = language.split("-")[0]
+    templates = (
+        ReplyTemplate.objects.filter(is_active=True)
+        .filter(Q(store__isnull=True) | Q(store_id=ticket.store_id))
+        .exclude(slug__startswith=SELF_SERVICE_PREFIX)
+        .prefetch_related("variants")
+    )
+    ranked = []
+    for template in templates:
+        languages = {variant.language.lower() for variant in template.variants.all()}
+        if not languages & {language, primary, "en"}:
+            continue
+        key = (
+            bool(ticket.intent) and template.intent == ticket.intent,
+            bool(languages & {language, primary}),
+            template.store_id is not None,
+            template.usage_count,
+        )
+        ranked.append((key, template))
+    ranked.sort(key=lambda pair: (tuple(-int(part) for part in pair[0]), pair[1].name, pair[1].pk))
+    values = _placeholder_values(ticket, agent_name)
+    suggested = []
+    for _key, template in ranked[:limit]:
+        body = _render_variant(template, ticket.language or "en", values)
+        if body is not None:
+            suggested.append(RenderedTemplate(template.pk, template.name, body, template.set_status))
+    return suggested
+
+
 def reply_template_render(*, template: ReplyTemplate, ticket: Ticket, agent_name: str) -> str | None:
     """``template`` in the customer's language (else English) with placeholders filled from
     the ticket; ``None`` when it has neither variant."""
     return _render_variant(template, ticket.language or "en", _placeholder_values(ticket, agent_name))
+
+
+def reply_placeholder_values(*, ticket: Ticket, agent_name: str) -> dict[str, str]:
+    """What a template's placeholders are filled with for ``ticket``."""
+    return _placeholder_values(ticket, agent_name)
+
+
+def reply_template_variant(*, template: ReplyTemplate, language: str) -> ReplyTemplateVariant | None:
+    """The template's variant in ``language`` (or its primary language), else English."""
+    variants = {variant.language: variant for variant in template.variants.all()}
+    return variants.get(language) or variants.get(language.split("-")[0]) or variants.get("en")
+
+
+def placeholders_fill(*, body: str, values: Mapping[str, str]) -> str:
+    """Replace ``{name}``-style placeholders; unknown ones stay as written."""
+    # A plain substitution, not str.format: templates are edited by people and must not reach attributes.
+    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), body)
 
 
 def _placeholder_values(ticket: Ticket, agent_name: str) -> dict[str, str]:
@@ -442,12 +503,10 @@ def _placeholder_values(ticket: Ticket, agent_name: str) -> dict[str, str]:
 
 
 def _render_variant(template: ReplyTemplate, language: str, values: dict[str, str]) -> str | None:
-    variants = {variant.language: variant for variant in template.variants.all()}
-    variant = variants.get(language) or variants.get(language.split("-")[0]) or variants.get("en")
+    variant = reply_template_variant(template=template, language=language)
     if variant is None:
         return None
-    # A plain substitution, not str.format: templates are edited by people and must not reach attributes.
-    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), variant.body)
+    return placeholders_fill(body=variant.body, values=values)
 
 
 # The inbox's filter bar and bulk actions, the ticket page --------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:ticket_id>/", views.ticket_detail, name="detail"),
     path("<int:ticket_id>/live/", live_views.ticket_live, name="live"),
     path("<int:ticket_id>/reply/", views.ticket_reply, name="reply"),
+    path("<int:ticket_id>/reply/translate/", views.ticket_reply_translate, name="reply_translate"),
     path("bulk/", action_views.inbox_bulk, name="bulk"),
     path("availability/", action_views.agent_availability, name="availability"),
     path("<int:ticket_id>/status/", action_views.ticket_status, name="status"),

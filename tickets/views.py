@@ -25,6 +25,7 @@ from tickets.selectors import (
     macros_for,
     mailbox_for_inbound_token,
     reply_templates_for,
+    reply_templates_suggested,
     ticket_assignee_choices,
     ticket_conversation,
     ticket_get_for_agent,
@@ -34,6 +35,7 @@ from tickets.selectors import (
 from tickets.services import ALLOWED_STATUS_CHANGES, email_ingest, message_reply
 from tickets.services.claim_risk import claim_reason_lines
 from tickets.services.priority import priority_reason_lines
+from tickets.services.translation import message_reply_translated, reply_draft_translate, reply_languages
 
 PAGE_SIZE = 50
 
@@ -139,6 +141,9 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
         "reply_templates": reply_templates_for(
             ticket=ticket, agent_name=user.get_short_name() or user.get_username()
         ),
+        "suggested_templates": reply_templates_suggested(
+            ticket=ticket, agent_name=user.get_short_name() or user.get_username()
+        ),
         # The customer panel: everything about this customer in the stores the agent may see.
         "customer": customer,
         "past_tickets": [other for other in customer.tickets if other.pk != ticket.pk],
@@ -162,8 +167,11 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
         "claim_reason_lines": claim_reason_lines(ticket.claim_risk_reasons),
         "intent_choices": Intent.choices,
     }
+    # The composer: a reply held back (or translated without scripts) comes back in it.
     draft = request.session.pop(f"draft:{ticket.pk}", None) or {}
     context["draft"], context["draft_internal"] = draft.get("body", ""), draft.get("internal", False)
+    context["draft_original"] = draft.get("original", "")
+    context["reply_languages"] = reply_languages(ticket=ticket, user=user)
     return render(request, "tickets/detail.html", context)
 
 
@@ -176,25 +184,71 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
         raise Http404 from exc
     body = request.POST.get("body", "")
     internal = request.POST.get("internal") == "1"
+    # The agent's own text when ``body`` is its (edited) translation into the customer's language.
+    original = "" if internal else request.POST.get("original", "").strip()
     try:
         seen_version = int(request.POST.get("seen_version", ""))
     except ValueError:
         seen_version = None
+    status_after = request.POST.get("status_after", "")
     try:
-        message_reply(
-            ticket=ticket,
-            author=request.user,
-            body=body,
-            internal=internal,
-            seen_version=seen_version,
-            status_after=request.POST.get("status_after", ""),
-        )
+        if original:
+            message_reply_translated(
+                ticket=ticket,
+                author=request.user,
+                draft=original,
+                body=body,
+                seen_version=seen_version,
+                status_after=status_after,
+            )
+        else:
+            message_reply(
+                ticket=ticket,
+                author=request.user,
+                body=body,
+                internal=internal,
+                seen_version=seen_version,
+                status_after=status_after,
+            )
     except ApplicationError as error:
         # Held, not lost: the draft comes back in the composer with the reason.
-        request.session[f"draft:{ticket.pk}"] = {"body": body, "internal": internal}
+        request.session[f"draft:{ticket.pk}"] = {"body": body, "internal": internal, "original": original}
         messages.warning(request, error.message)
     else:
         messages.success(request, _("Note added.") if internal else _("Reply queued for sending."))
+    return redirect("tickets:detail", ticket_id=ticket.pk)
+
+
+@login_required
+@require_POST
+def ticket_reply_translate(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The composer's "Translate to <customer language>": the agent's text (``original`` once
+    translated, else ``body``) in the customer's language, to edit before sending. Answers JSON
+    to the page's script (``Accept: application/json``); without scripts, the composer comes
+    back with the translation in it."""
+    try:
+        ticket = ticket_get_for_agent(user=request.user, ticket_id=ticket_id)
+    except Ticket.DoesNotExist as exc:
+        raise Http404 from exc
+    draft = (request.POST.get("original", "").strip() or request.POST.get("body", "")).strip()
+    result = reply_draft_translate(ticket=ticket, draft=draft, author=request.user)
+    notice = result.notice if draft else str(_("Write your reply first, then translate it."))
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse(
+            {
+                "ok": result.ok,
+                "text": result.text if result.ok else "",
+                "original": draft,
+                "source": result.source,
+                "target": result.target,
+                "pivot": result.pivot,
+                "notice": notice,
+            }
+        )
+    held = {"body": result.text, "original": draft} if result.ok else {"body": draft}
+    request.session[f"draft:{ticket.pk}"] = {**held, "internal": False}
+    if notice:
+        messages.warning(request, notice)
     return redirect("tickets:detail", ticket_id=ticket.pk)
 
 

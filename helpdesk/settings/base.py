@@ -128,7 +128,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("CHANNELS_PREFIX", "helpdesk")},
+            "CONFIG": {
+                # channels-redis waits for events with a 5 s BZPOPMIN; redis-py's default 5 s read
+                # timeout would end that wait with a TimeoutError and kill every consumer that has
+                # heard nothing for 5 s. Reads get longer than the blocking wait.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "prefix": env_str("CHANNELS_PREFIX", "helpdesk"),
+            },
         }
     }
     CACHES = {

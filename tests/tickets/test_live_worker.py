@@ -7,104 +7,30 @@ and the test database; the pages are the inbox and ticket consumers in this proc
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
-import subprocess
-import sys
 import time
-import warnings
-from pathlib import Path
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
-from celery.exceptions import AlwaysEagerIgnored
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.utils import timezone
 
 from helpdesk.broadcast import position_of
-from helpdesk.celery import app as celery_app
 from helpdesk.routing import websocket_urlpatterns
 from tests.factories import MessageFactory
+from tests.tickets.worker_process import REDIS_REASON, REDIS_URL, celery_worker, send_to_worker
 from tickets.models import Message, Ticket
 
-REPO = Path(__file__).resolve().parent.parent.parent
-VENV_BIN = Path(sys.executable).parent
-REDIS_URL = os.environ.get("REDIS_URL", "")
-
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        not REDIS_URL,
-        reason="REDIS_URL is not set: a worker process reaches open pages only through the Redis "
-        "channel layer and broker (CI sets it)",
-    ),
-]
+pytestmark = [pytest.mark.integration, pytest.mark.skipif(not REDIS_URL, reason=REDIS_REASON)]
 
 application = URLRouter(websocket_urlpatterns)
 
 
 @pytest.fixture
 def worker(process_database_url, tmp_path):
-    """A Celery worker process on its own queue (so no other worker on this broker takes the tasks)."""
-    queue = f"live-test-{os.getpid()}"
-    env = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="helpdesk.settings.base",
-        SECRET_KEY="integration-test-secret-key-0123456789-abcdefghij",
-        DEBUG="true",
-        VAR_DIR=str(tmp_path / "var"),
-        DATABASE_URL=process_database_url,
-        REDIS_URL=REDIS_URL,
-        CELERY_BROKER_URL=REDIS_URL,
-        PYTHONUNBUFFERED="1",
-    )
-    log_path = tmp_path / "worker.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [
-                str(VENV_BIN / "celery"),
-                "--app",
-                "helpdesk",
-                "worker",
-                "--queues",
-                queue,
-                "--pool",
-                "solo",
-                "--loglevel",
-                "INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 90
-        while "ready." not in log_path.read_text(errors="replace"):
-            assert process.poll() is None, f"the worker exited:\n{log_path.read_text()[-3000:]}"
-            assert time.monotonic() < deadline, f"the worker did not start:\n{log_path.read_text()[-3000:]}"
-            time.sleep(0.2)
-        yield {"queue": queue, "mail": tmp_path / "var" / "mail", "log": log_path}
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-
-
-def send_to_worker(worker: dict, task: str, *args: object) -> None:
-    """Publish a task on the real broker (this test process itself runs tasks eagerly)."""
-    with warnings.catch_warnings(), celery_app.connection_for_write(REDIS_URL) as connection:
-        warnings.simplefilter("ignore", AlwaysEagerIgnored)  # publishing is the point here
-        celery_app.send_task(task, args=list(args), queue=worker["queue"], connection=connection)
+    with celery_worker(database_url=process_database_url, directory=tmp_path) as worker:
+        yield worker
 
 
 def connect(path: str, user) -> WebsocketCommunicator:

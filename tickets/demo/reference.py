@@ -19,6 +19,7 @@ from helpdesk.models import SeasonalRuleSet
 from helpdesk.seasons import rule_set_phase_at
 from logistics.models import Carrier
 from returns.models import ReturnPolicy, ReturnReason
+from tickets.demo.self_service import AUTO_ANSWER_STORES
 from tickets.models import AgentProfile, Macro, Mailbox, ReplyTemplate, ReplyTemplateVariant, SLAPolicy, Team
 
 DEMO_PASSWORD = "demo12345"
@@ -300,6 +301,7 @@ def ensure_stores() -> dict[str, Store]:
                 "default_language": spec.language,
                 "timezone": spec.timezone,
                 "support_email": f"support+{spec.key.replace('_', '-')}@lumio.example",
+                "auto_answer_threshold": AUTO_ANSWER_STORES.get(spec.key),
             },
         )
         stores[spec.key] = store

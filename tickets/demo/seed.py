@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from customers.models import Customer, Order
 from returns.models import ReturnRequest
-from tickets.demo import blocks, keys, reference
+from tickets.demo import blocks, keys, reference, self_service
 from tickets.models import AgentProfile, Intent, Ticket
 
 CLAIM_INTENTS = (Intent.NOT_RECEIVED, Intent.DAMAGED_ITEM, Intent.WRONG_ITEM, Intent.MISSING_ITEM)
@@ -27,6 +27,7 @@ def seed_demo(*, scale: int, block_size: int, progress: Callable[[int, int], Non
     teams, _users = reference.ensure_teams_and_users(stores)
     reference.ensure_sla_policies(stores)
     reference.ensure_templates()
+    self_service.ensure_self_service_templates()
     reference.ensure_macros()
     reference.ensure_return_policies(stores)
     reference.ensure_rule_sets(now)

@@ -160,7 +160,9 @@ def message_auto_reply(*, ticket: Ticket, subject: str, body: str) -> Message:
     """An automatic answer to the customer (a confirmation), sent by e-mail after commit.
 
     It is not an agent's response: SLA clocks, first response and the ticket version stay.
+    The subject gets the ticket's ``[#REF]`` unless it has it already.
     """
+    token = f"[#{ticket.reference}]"
     message = Message.objects.create(
         ticket=ticket,
         store_id=ticket.store_id,
@@ -170,7 +172,7 @@ def message_auto_reply(*, ticket: Ticket, subject: str, body: str) -> Message:
         kind=Message.Kind.AUTO_REPLY,
         sender_name=ticket.store.name,
         recipients=[ticket.customer.email] if ticket.customer.email else [],
-        subject=f"{subject} [#{ticket.reference}]"[:300],
+        subject=(subject if token in subject else f"{subject} {token}")[:300],
         body_text=body,
         body_display=body,
         in_reply_to=_last_customer_message_id(ticket),

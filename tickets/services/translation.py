@@ -13,9 +13,12 @@ long transactions (it holds no lock).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import get_language_info
 
 from helpdesk.nlp.translation import (
     TranslationResult,
@@ -23,6 +26,7 @@ from helpdesk.nlp.translation import (
     Translator,
     argos_codes,
     normalize_language,
+    pair_notice,
 )
 from tickets.models import AgentProfile, Message, Ticket
 from tickets.services.replies import message_reply
@@ -44,6 +48,56 @@ def agent_language(user: User) -> str:
     except AgentProfile.DoesNotExist:
         return normalize_language(settings.LANGUAGE_CODE)
     return normalize_language(profile.working_language or settings.LANGUAGE_CODE)
+
+
+def language_name(code: str) -> str:
+    """The language's name in the reader's language (``de`` -> "German"), else the code."""
+    code = normalize_language(code)
+    for candidate in (code, {"zh": "zh-hans"}.get(code, ""), code.split("-")[0]):
+        try:
+            if candidate:
+                return str(get_language_info(candidate)["name_translated"])
+        except KeyError:
+            continue
+    return code
+
+
+@dataclass(frozen=True)
+class ReplyLanguages:
+    """What the composer needs to offer a translated reply: the agent writes in ``agent``, the
+    customer reads ``customer``; ``notice`` says when no pack translates between them."""
+
+    agent: str
+    customer: str
+    customer_name: str
+    notice: str
+
+    @property
+    def differ(self) -> bool:
+        return bool(self.agent and self.customer) and argos_codes(self.agent) != argos_codes(self.customer)
+
+    @property
+    def can_translate(self) -> bool:
+        return self.differ and not self.notice
+
+
+def reply_languages(*, ticket: Ticket, user: User) -> ReplyLanguages:
+    source, target = agent_language(user), customer_language(ticket)
+    return ReplyLanguages(
+        agent=source,
+        customer=target,
+        customer_name=language_name(target) if target else "",
+        notice=pair_notice(source, target) if source and target else "",
+    )
+
+
+def message_translation_notice(*, message: Message, ticket: Ticket) -> str:
+    """Why a customer's message shows no translation when no pack is installed for its language
+    and the team's (empty otherwise: translated, same language, not yet triaged, or failed)."""
+    if message.direction != Message.Direction.INBOUND or message.translation_id or not message.language:
+        return ""
+    target = ticket.team.working_language if ticket.team_id and ticket.team else settings.LANGUAGE_CODE
+    return pair_notice(message.language, target)
 
 
 def message_text(message: Message) -> str:

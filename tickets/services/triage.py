@@ -6,9 +6,10 @@ sentiment and anger, and find the entities (each stored on the message with its 
 and model version, and rolled up onto the ticket); link the order and parcel the message
 names, when they belong to the ticket's customer in the ticket's store; route the ticket to a
 team that speaks it; translate into that team's working language; score claim risk; escalate
-to the lead; score the priority; hand the ticket to an agent. Every change is broadcast by the
-service that makes it. The models read the original text: they are trained on all supported
-languages, so classification does not wait for (or depend on) a translation pack.
+to the lead; score the priority; answer a simple question automatically when the store allows
+it (``deflection``: the ticket is then solved); hand the ticket to an agent. Every change is
+broadcast by the service that makes it. The models read the original text: they are trained on
+all supported languages, so classification does not wait for (or depend on) a translation pack.
 Running it twice is harmless: a triaged message is skipped, routing keeps an existing
 team, assignment keeps an existing assignee.
 """
@@ -25,6 +26,7 @@ from helpdesk.nlp import analyse_sentiment, classify_intent, detect_language, ex
 from tickets.models import Message, Ticket, TicketEvent
 from tickets.services.assignment import ticket_auto_assign
 from tickets.services.claim_risk import ticket_assess_claim_risk
+from tickets.services.deflection import message_deflect
 from tickets.services.escalation import escalation_reasons, ticket_escalate
 from tickets.services.linking import ticket_link_entities
 from tickets.services.priority import priority_context_for, ticket_prioritise
@@ -60,6 +62,7 @@ def message_triage(*, message_id: int) -> TriageResult:
         _claim_risk,
         _escalate,
         _priority,
+        _deflect,
         _assign,
     )
     for step in steps:
@@ -196,6 +199,12 @@ def _translation(message: Message) -> None:
         return
     message.ticket = Ticket.objects.select_related("team").get(pk=message.ticket_id)
     message_translate(message=message)
+
+
+def _deflect(message: Message) -> None:
+    # Before assignment: a ticket answered automatically is solved and goes to nobody.
+    if message.ticket_id is not None:
+        message_deflect(message=message)
 
 
 def _assign(message: Message) -> None:
