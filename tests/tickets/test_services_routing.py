@@ -183,3 +183,38 @@ def test_an_unknown_availability_is_refused_with_a_reason(client, agent_eu):
     assert response.status_code == 200
     assert "Unknown availability" in response.content.decode()
     assert AgentProfile.objects.get(user=agent_eu).availability == before
+
+
+def test_in_holiday_mode_a_full_team_spills_over_to_the_seasons_overflow_team(store_eu, team_eu):
+    from helpdesk.models import SeasonalRuleSet
+    from tests.factories import SeasonalRuleSetFactory
+
+    overflow = TeamFactory(name="Peak helpers", slug="peak-helpers", languages=["de", "en"], is_overflow=True)
+    busy = agent(team_eu, "greta", capacity=1)
+    TicketFactory(store=store_eu, team=team_eu, assignee=busy, status=Ticket.Status.OPEN)
+    SeasonalRuleSetFactory(
+        markets=[],
+        phase=SeasonalRuleSet.Phase.DURING,
+        overrides={"during": {"overflow_team": "peak-helpers"}},
+    )
+
+    assert team_for(store_id=store_eu.pk, language="de") == overflow
+
+
+def test_outside_holiday_mode_or_with_room_the_regular_team_keeps_its_tickets(store_eu, team_eu):
+    from helpdesk.models import SeasonalRuleSet
+    from tests.factories import SeasonalRuleSetFactory
+
+    TeamFactory(name="Peak helpers", slug="peak-helpers", languages=["de", "en"], is_overflow=True)
+    agent(team_eu, "greta", capacity=5)
+    season = SeasonalRuleSetFactory(
+        markets=[],
+        phase=SeasonalRuleSet.Phase.DURING,
+        overrides={"during": {"overflow_team": "peak-helpers"}},
+    )
+    assert team_for(store_id=store_eu.pk, language="de") == team_eu  # Greta has room
+
+    AgentProfile.objects.filter(user__username="greta").update(availability=A.OFFLINE)
+    season.phase = SeasonalRuleSet.Phase.AFTER
+    season.save(update_fields=["phase"])
+    assert team_for(store_id=store_eu.pk, language="de") == team_eu  # the peak is over

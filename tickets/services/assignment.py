@@ -171,7 +171,8 @@ def _assign_waiting_on_commit(*, team_ids: list[int]) -> None:
         transaction.on_commit(partial(team_assign.delay, team_id))
 
 
-def _team_has_room(team_id: int) -> bool:
+def team_has_room(*, team_id: int) -> bool:
+    """Whether an online member of the team has fewer open tickets than their capacity."""
     open_tickets = Count("user__assigned_tickets", filter=Q(user__assigned_tickets__status__in=OPEN_STATUSES))
     return (
         AgentProfile.objects.filter(_online_members(team_id))
@@ -202,7 +203,7 @@ def team_assign_waiting(*, team: Team) -> int:
         if outcome.assigned_now:
             assigned += 1
         elif outcome.nobody_free:
-            if not key or not _team_has_room(team.pk):
+            if not key or not team_has_room(team_id=team.pk):
                 break
             no_agent_for.add(key)
     return assigned

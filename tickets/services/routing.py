@@ -4,7 +4,9 @@ A ticket goes to a team that covers its store and speaks its language. Among sev
 regular teams come before overflow teams (an overflow team takes what no regular team
 can answer, and the holiday rule sets may send more its way later), then the team whose
 working language is the ticket's, then the team with the fewest unassigned tickets
-waiting. A ticket that already has a team keeps it: routing never takes a ticket away
+waiting. In holiday mode, a live seasonal rule set may name an ``overflow_team`` (by slug):
+when the chosen team has no online agent with room, the ticket goes there instead, so a
+peak spills over rather than queueing. A ticket that already has a team keeps it: routing never takes a ticket away
 from the team working it; a lead moves tickets by hand.
 """
 
@@ -16,9 +18,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.models import Store
 from helpdesk import broadcast
 from helpdesk.exceptions import ApplicationError
+from helpdesk.seasons import season_overrides_live
 from tickets.models import OPEN_STATUSES, Team, Ticket, TicketEvent
+from tickets.services.assignment import team_has_room
 from tickets.services.status import ticket_event_record
 
 
@@ -51,7 +56,22 @@ def team_for(*, store_id: int, language: str) -> Team | None:
             team.pk,
         )
 
-    return min(teams, key=rank)
+    chosen = min(teams, key=rank)
+    overflow = _season_overflow_team(store_id=store_id)
+    if overflow is not None and overflow != chosen and not team_has_room(team_id=chosen.pk):
+        return overflow
+    return chosen
+
+
+def _season_overflow_team(*, store_id: int) -> Team | None:
+    marketplace = Store.objects.filter(pk=store_id).values_list("marketplace", flat=True).first() or ""
+    for overrides in season_overrides_live(store_id=store_id, marketplace=marketplace):
+        slug = overrides.get("overflow_team")
+        if isinstance(slug, str) and slug:
+            team = Team.objects.filter(slug=slug).first()
+            if team is not None:
+                return team
+    return None
 
 
 @transaction.atomic
