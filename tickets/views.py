@@ -17,6 +17,7 @@ from customers.selectors import customer_360, order_lines, tag_list
 from helpdesk.exceptions import ApplicationError
 from logistics.selectors import shipment_list_for_customer, shipment_list_for_order
 from returns.selectors import return_list_for_order
+from tickets.display import reason_lines
 from tickets.models import Channel, Intent, Priority, Sentiment, Ticket
 from tickets.selectors import (
     INBOX_SORTS,
@@ -33,8 +34,8 @@ from tickets.selectors import (
     ticket_merge_candidates,
 )
 from tickets.services import ALLOWED_STATUS_CHANGES, email_ingest, message_reply
-from tickets.services.claim_risk import claim_reason_lines
-from tickets.services.priority import priority_reason_lines
+from tickets.services.claim_risk import REASON_LABELS as CLAIM_REASON_LABELS
+from tickets.services.priority import REASON_LABELS as PRIORITY_REASON_LABELS
 from tickets.services.translation import message_reply_translated, reply_draft_translate, reply_languages
 
 PAGE_SIZE = 50
@@ -163,8 +164,8 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
             ticket_merge_candidates(user=user, ticket=ticket) if user.has_perm("tickets.merge_ticket") else []
         ),
         # The triage card: why this priority, claim risk, and the one-click intent correction.
-        "priority_reason_lines": priority_reason_lines(ticket.priority_reasons),
-        "claim_reason_lines": claim_reason_lines(ticket.claim_risk_reasons),
+        "priority_reason_lines": reason_lines(ticket.priority_reasons, PRIORITY_REASON_LABELS),
+        "claim_reason_lines": reason_lines(ticket.claim_risk_reasons, CLAIM_REASON_LABELS),
         "intent_choices": Intent.choices,
     }
     # The composer: a reply held back (or translated without scripts) comes back in it.

@@ -104,21 +104,6 @@ def claim_risk_score(*, context: ClaimContext) -> ClaimRisk | None:
     return ClaimRisk(score=score, reasons=reasons)
 
 
-def claim_reason_lines(reasons: list[Reason]) -> list[tuple[str, float]]:
-    lines = []
-    for reason in reasons or []:
-        label = REASON_LABELS.get(str(reason.get("code")))
-        if label is None:
-            continue
-        params = {key: value for key, value in reason.items() if key not in {"code", "points"}}
-        try:
-            text = str(label) % params
-        except (KeyError, TypeError, ValueError):
-            text = str(label)
-        lines.append((text, float(reason.get("points") or 0)))
-    return lines
-
-
 def ticket_allows_automatic_money(*, ticket: Ticket) -> bool:
     """False for a claim flagged for review: refunds and compensation wait for a person."""
     return not ticket.claim_review

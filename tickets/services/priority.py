@@ -166,29 +166,6 @@ def priority_score(*, context: PriorityContext) -> PriorityScore:
     return PriorityScore(score=score, priority=priority_for_score(score), reasons=reasons)
 
 
-def priority_reason_lines(reasons: list[Reason]) -> list[tuple[str, float]]:
-    """(label, points) for the ticket page, in the viewer's language."""
-    lines = []
-    for reason in reasons or []:
-        label = REASON_LABELS.get(str(reason.get("code")))
-        if label is None:
-            continue
-        params = {key: value for key, value in reason.items() if key not in {"code", "points"}}
-        if "intent" in params and params["intent"] in Intent.values:
-            params["intent"] = Intent(params["intent"]).label
-        if "anomaly" in params:
-            from logistics.models import Shipment
-
-            if params["anomaly"] in Shipment.Anomaly.values:
-                params["anomaly"] = Shipment.Anomaly(params["anomaly"]).label
-        try:
-            text = str(label) % params if "%(" in str(label) else str(label)
-        except (KeyError, TypeError, ValueError):
-            text = str(label)
-        lines.append((text, float(reason.get("points") or 0)))
-    return lines
-
-
 # Reading the context --------------------------------------------------------------------------
 
 
