@@ -395,6 +395,8 @@ def mailboxes_due_for_poll(*, now: dt.datetime) -> QuerySet[Mailbox]:
 
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# Templates the self-service answers send (tickets.services.deflection); not offered to agents.
+SELF_SERVICE_PREFIX = "self-service-"
 
 
 @dataclass(frozen=True)
@@ -407,11 +409,15 @@ class RenderedTemplate:
 
 def reply_templates_for(*, ticket: Ticket, agent_name: str) -> list[RenderedTemplate]:
     """Active templates for the ticket's store, in the customer's language (else English),
-    with placeholders filled from the ticket. Unknown placeholders stay as written."""
+    with placeholders filled from the ticket. Unknown placeholders stay as written.
+
+    The self-service answers are left out: their placeholders (parcel status, refund state) are
+    filled only by the automatic answer, so in the composer they would read half-empty."""
     language = ticket.language or "en"
     templates = (
         ReplyTemplate.objects.filter(is_active=True)
         .filter(Q(store__isnull=True) | Q(store_id=ticket.store_id))
+        .exclude(slug__startswith=SELF_SERVICE_PREFIX)
         .prefetch_related("variants")
         .order_by("-usage_count", "name")
     )
@@ -422,10 +428,6 @@ def reply_templates_for(*, ticket: Ticket, agent_name: str) -> list[RenderedTemp
         if body is not None:
             rendered.append(RenderedTemplate(template.pk, template.name, body, template.set_status))
     return rendered
-
-
-# Templates the self-service answers send (tickets.services.deflection); not suggested to agents.
-SELF_SERVICE_PREFIX = "self-service-"
 
 
 def reply_templates_suggested(

@@ -66,6 +66,8 @@ def test_nlp_evaluate_prints_the_figures(nlp_models, settings, tmp_path):
     assert "per language: ar acc" in output
     assert "confusion matrix" in output
     assert "demo corpus" in output
+    assert "independent held-out set" in output
+    assert "lowest language macro-F1" in output
     assert "UMSAB validation: skipped" in output
     assert "Language detection" in output
     assert "messages/s per core" in output

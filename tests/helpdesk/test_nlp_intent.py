@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from helpdesk.nlp import classify_intent, dataset, training
+from helpdesk.nlp import classify_intent, dataset, evaluation, training
 from helpdesk.nlp.corrections import CorrectionStats, read_jsonl
 from helpdesk.nlp.loading import ModelNotTrainedError
 
@@ -66,6 +66,34 @@ def test_the_held_out_split_is_by_family_and_never_overlaps_training():
     assert {r.text for r in rows if r.split == "train"}.isdisjoint(
         {r.text for r in rows if r.split == "heldout"}
     )
+
+
+def test_the_independent_held_out_set_covers_every_language_and_intent_and_is_never_trained_on():
+    rows = evaluation.independent_heldout_rows()
+    training_texts = {r.text for r in dataset.own_examples()}
+
+    assert {r.language for r in rows} == set(dataset.available_languages())
+    for language in dataset.available_languages():
+        per_intent = [
+            sum(1 for r in rows if r.language == language and r.intent == i) for i in dataset.INTENTS
+        ]
+        assert min(per_intent) >= 10, (language, per_intent)
+    assert training_texts.isdisjoint({r.text for r in rows})
+
+
+def test_a_bad_line_in_the_independent_held_out_set_names_the_file_and_line(tmp_path):
+    (tmp_path / "xx.tsv").write_text("intent\ttext\nreturn_request\tI want to return it\nrefund please\n")
+
+    with pytest.raises(evaluation.HeldoutFormatError, match=r"xx\.tsv:3"):
+        evaluation.independent_heldout_rows(tmp_path)
+
+
+def test_line_breaks_in_the_independent_held_out_set_are_kept(tmp_path):
+    (tmp_path / "en.tsv").write_text("intent\ttext\ncancel_order\tHello,\\nplease cancel #1234.\n")
+
+    [row] = evaluation.independent_heldout_rows(tmp_path)
+
+    assert (row.language, row.intent, row.text) == ("en", "cancel_order", "Hello,\nplease cancel #1234.")
 
 
 def test_the_generated_messages_are_the_same_on_every_run():

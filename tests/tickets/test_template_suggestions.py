@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tests.factories import ReplyTemplateFactory, ReplyTemplateVariantFactory, StoreFactory, TicketFactory
 from tickets.models import Intent
-from tickets.selectors import reply_templates_suggested
+from tickets.selectors import reply_templates_for, reply_templates_suggested
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +127,19 @@ def test_the_ticket_page_shows_the_suggestions_as_one_click_buttons_above_the_re
     # Each one fills the reply box through the picker, which holds its body.
     assert f'id="template-body-{library["partial"].pk}" data-name="Damaged: partial refund"' in html
     assert html.index(buttons[0]) < html.index(buttons[1]) < html.index(buttons[2])
+
+
+def test_the_composer_picker_leaves_out_the_self_service_answers(store_eu, library):
+    template(
+        "Self-service: damaged",
+        intent=Intent.DAMAGED_ITEM,
+        languages=("de",),
+        usage=999,
+        slug="self-service-damaged",
+    )
+    ticket = TicketFactory(store=store_eu, intent=Intent.DAMAGED_ITEM, language="de")
+
+    names = {item.name for item in reply_templates_for(ticket=ticket, agent_name="Mei")}
+
+    assert "Self-service: damaged" not in names
+    assert "Damaged: partial refund" in names
