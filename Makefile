@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SCALE ?=
+# Agents read English or Simplified Chinese; customers also get the portal and tracking pages in these.
+LOCALES := zh_Hans es de fr it ja pt
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -56,7 +58,7 @@ migrations-check: $(VENV)/.installed-run
 	SECRET_KEY=makemigrations-check-only DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 messages: $(VENV)/.installed-run
-	SECRET_KEY=messages-only DEBUG=true $(PY) manage.py makemessages -l zh_Hans --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	SECRET_KEY=messages-only DEBUG=true $(PY) manage.py makemessages $(foreach l,$(LOCALES),-l $(l)) --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*' --no-obsolete
 	SECRET_KEY=messages-only DEBUG=true $(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:

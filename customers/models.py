@@ -287,6 +287,9 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     unit_price = money_field(_("unit price"))
     total_paid = money_field(_("paid"), help_text=_("What the customer paid for this line, after discounts."))
+    refunded_amount = money_field(
+        _("refunded"), help_text=_("Sum of the refunds recorded for this line (the refund ledger keeps it).")
+    )
 
     class Meta:
         verbose_name = _("order line")
@@ -297,6 +300,11 @@ class OrderLine(models.Model):
             models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_positive"),
             not_negative("unit_price", "orderline_unit_price_not_negative"),
             not_negative("total_paid", "orderline_paid_not_negative"),
+            not_negative("refunded_amount", "orderline_refunded_not_negative"),
+            # The database backstop for "never refund more than was paid".
+            models.CheckConstraint(
+                condition=Q(refunded_amount__lte=F("total_paid")), name="orderline_refund_within_paid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -79,6 +79,22 @@ def ticket_changed(*, ticket_id: int, team_id: int | None, change: str) -> None:
     transaction.on_commit(send)
 
 
+def return_changed(*, return_id: int, store_id: int, ticket_id: int | None, status: str) -> None:
+    """Tell the returns queue (the store's inboxes) and the ticket the return hangs on that a
+    return or its refunds changed, after the commit."""
+    groups = [ALL_INBOXES, store_inbox_group(store_id)]
+    if ticket_id is not None:
+        groups.append(ticket_group(ticket_id))
+    broadcast_on_commit(groups, {"kind": "return.changed", "return": return_id, "status": status})
+
+
+def shipment_changed(*, shipment_id: int, ticket_ids: list[int], status: str) -> None:
+    """Tell the open pages of the tickets about a parcel that its tracking moved, after the
+    commit (the ticket itself did not change, so this is not a ``ticket.changed``)."""
+    groups = [ticket_group(ticket_id) for ticket_id in ticket_ids]
+    broadcast_on_commit(groups, {"kind": "shipment.changed", "shipment": shipment_id, "status": status})
+
+
 def position_of(updated_at: datetime) -> int:
     """A ticket's place in the stream of changes: its ``updated_at`` in microseconds.
 

@@ -53,4 +53,52 @@ def periodic_tasks() -> list[Periodic]:
                 "passed. Pause this to stop all IMAP polling; pause one mailbox by unticking “active”."
             ),
         ),
+        Periodic(
+            name="Parcel anomaly scan",
+            task="logistics.tasks.shipment_anomalies_scan",
+            every_seconds=1800,
+            description=(
+                "Runs the time-based parcel rules (stalled, customs hold, late, slower than the lane) on "
+                "every parcel under way, and sends the notices and opens the tickets still owed. Tracking "
+                "events are checked as they arrive; this catches what only time changes."
+            ),
+        ),
+        Periodic(
+            name="Tracking poll",
+            task="logistics.tasks.tracking_poll_due",
+            every_seconds=1800,
+            description=(
+                "Asks the tracking API of each store that polls (Tracking provider accounts with “poll”) "
+                "about its parcels under way whose provider is “carrier”, 40 per call; each scan is "
+                "stored once, however often it is polled. Parcels with webhooks are not polled."
+            ),
+        ),
+        Periodic(
+            name="Lane statistics",
+            task="logistics.tasks.lane_statistics_compute",
+            crontab="30 2 * * *",
+            description=(
+                "Nightly (02:30 UTC): each lane's transit times, scan gaps, on-time, loss and "
+                "return-to-sender rates over the last 90 days of finished parcels, for ETAs and anomalies."
+            ),
+        ),
+        Periodic(
+            name="Refund retries",
+            task="returns.tasks.refunds_retry_due",
+            every_seconds=60,
+            description=(
+                "Sends again the refunds the platform refused for a passing reason, with growing pauses "
+                "(1 min up to 6 h, 8 attempts), and those whose sending was cut off. The same key every "
+                "time: a retry never refunds twice."
+            ),
+        ),
+        Periodic(
+            name="Expire unshipped returns",
+            task="returns.tasks.returns_expire_unshipped",
+            every_seconds=3600,
+            description=(
+                "Expires approved returns whose parcel was not handed to the carrier by their ship-by date "
+                "(the policy's “expire after” days from the label)."
+            ),
+        ),
     ]

@@ -30,8 +30,15 @@ urlpatterns = [
         name="ticket_attachment",
     ),
     path("inbound/", include("tickets.urls_inbound")),
+    path("webhooks/tracking/", include("logistics.urls_webhooks")),
     path("contact/", include("tickets.urls_public")),
+    # The late-parcel choice the customer reaches by a signed link (public, no login).
+    path("offer/", include("returns.urls_choice")),
+    # The customers' returns portal (public, no account): before the agents' returns pages.
+    path("returns/portal/", include("returns.portal.urls")),
     path("returns/", include("returns.urls")),
+    # The customers' tracking page (public, no account): order number + e-mail or a signed link.
+    path("track/", include("logistics.urls_public")),
     path("shipments/", include("logistics.urls")),
     path("customers/", include("customers.urls")),
     path("analytics/", include("analytics.urls")),

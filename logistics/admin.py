@@ -7,12 +7,21 @@ is read-only here; tracking events are provider data, stored once, and only view
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, json_block
-from logistics.models import Carrier, LaneStatistic, Shipment, ShipmentAnomaly, TrackingEvent
+from logistics.models import (
+    Carrier,
+    LaneStatistic,
+    Shipment,
+    ShipmentAnomaly,
+    TrackingEvent,
+    TrackingProviderAccount,
+)
 
 
 @admin.register(Carrier)
@@ -51,8 +60,19 @@ class TrackingEventInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 class ShipmentAnomalyInline(admin.TabularInline):
     model = ShipmentAnomaly
-    fields = ("kind", "severity", "detail", "detected_at", "resolved_at", "customer_notified_at")
-    readonly_fields = ("customer_notified_at",)
+    fields = (
+        "kind",
+        "severity",
+        "detail",
+        "detected_at",
+        "resolved_at",
+        "notice_due_at",
+        "customer_notified_at",
+        "notice_note",
+        "escalated_at",
+    )
+    # Set by the notice and ticket claims (logistics.services.care), never by hand.
+    readonly_fields = ("notice_due_at", "customer_notified_at", "notice_note", "escalated_at")
     extra = 0
 
 
@@ -177,8 +197,10 @@ class ShipmentAnomalyAdmin(admin.ModelAdmin):
         "detected_at",
         "resolved_at",
         "customer_notified_at",
+        "escalated_at",
     )
     list_select_related = ("shipment",)
+    readonly_fields = ("notice_due_at", "customer_notified_at", "notice_note", "escalated_at")
     list_filter = (
         "kind",
         "severity",
@@ -213,3 +235,23 @@ class LaneStatisticAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("carrier", "origin_country", "destination_country")
     search_fields = ("origin_country", "destination_country", "carrier__name")
     date_hierarchy = "computed_at"
+
+
+@admin.register(TrackingProviderAccount)
+class TrackingProviderAccountAdmin(admin.ModelAdmin):
+    """Where a manager connects AfterShip or 17TRACK: paste the provider's secret, copy the URL."""
+
+    list_display = ("store", "provider", "is_active", "poll", "created_at")
+    list_select_related = ("store",)
+    list_filter = ("provider", "is_active", "poll")
+    search_fields = ("store__name",)
+    fields = ("store", "provider", "secret", "is_active", "poll", "api_url", "webhook_url", "created_at")
+    readonly_fields = ("webhook_url", "created_at")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description=_("webhook URL"))
+    def webhook_url(self, obj: TrackingProviderAccount) -> str:
+        if obj.pk is None:
+            return _("Shown once saved.")
+        name = "seventeen_track" if obj.provider == "17track" else obj.provider
+        return reverse(f"tracking_webhooks:{name}", kwargs={"key": obj.store.inbound_key})

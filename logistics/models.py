@@ -201,11 +201,33 @@ class ShipmentAnomaly(models.Model):
     detected_at = models.DateTimeField(_("detected"))
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     customer_notified_at = models.DateTimeField(_("customer notified"), null=True, blank=True)
+    notice_due_at = models.DateTimeField(
+        _("notice due"),
+        null=True,
+        blank=True,
+        help_text=_("When the customer is to be told: the next sensible hour of their day."),
+    )
+    notice_note = models.CharField(
+        _("notice"), max_length=300, blank=True, help_text=_("Why no notice was sent, when none was.")
+    )
+    escalated_at = models.DateTimeField(
+        _("ticket opened"), null=True, blank=True, help_text=_("Severe anomalies open a ticket, once.")
+    )
 
     class Meta:
         verbose_name = _("shipment anomaly")
         verbose_name_plural = _("shipment anomalies")
         ordering = ["-detected_at"]
+        indexes = [
+            # The sweep for notices whose scheduled task was lost (a worker restart, a broker flush).
+            models.Index(
+                fields=["notice_due_at"],
+                condition=Q(customer_notified_at__isnull=True, notice_due_at__isnull=False),
+                name="anomaly_notice_due_idx",
+            ),
+            # Open anomalies, for the sweep of severe ones that still need their ticket.
+            models.Index(fields=["severity"], condition=Q(resolved_at__isnull=True), name="anomaly_open_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["shipment", "kind"], name="anomaly_unique_shipment_kind"),
             models.CheckConstraint(
@@ -263,3 +285,64 @@ class LaneStatistic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.origin_country}→{self.destination_country} {self.carrier}"
+
+
+class TrackingProvider(models.TextChoices):
+    AFTERSHIP = "aftership", "AfterShip"
+    SEVENTEEN_TRACK = "17track", "17TRACK"
+
+
+class TrackingProviderAccount(models.Model):
+    """A store's account with a tracking provider: verifies its webhooks, and may poll it.
+
+    Webhooks post to ``/webhooks/tracking/<provider>/<store's public key>/``; the secret
+    proves they come from the provider.
+    """
+
+    provider = models.CharField(_("provider"), max_length=20, choices=TrackingProvider.choices)
+    store = models.ForeignKey(
+        "customers.Store",
+        verbose_name=_("store"),
+        on_delete=models.CASCADE,
+        related_name="tracking_accounts",
+    )
+    secret = models.CharField(
+        _("secret"),
+        max_length=200,
+        help_text=_(
+            "AfterShip: the webhook secret (Settings › Webhooks). 17TRACK: the security key, "
+            "which signs its webhooks and is the API key for polling."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    poll = models.BooleanField(
+        _("poll"),
+        default=False,
+        help_text=_(
+            "Ask the provider's API regularly about this store's parcels whose tracking provider "
+            "is “carrier” (no webhook of their own). 17TRACK only."
+        ),
+    )
+    api_url = models.URLField(
+        _("API address"),
+        blank=True,
+        help_text=_("Empty: the provider's own (https://api.17track.net/track/v2.2)."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tracking provider account")
+        verbose_name_plural = _("tracking provider accounts")
+        ordering = ["store", "provider"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "provider"], name="trackingaccount_unique_store_provider"
+            ),
+            models.CheckConstraint(
+                condition=Q(poll=False) | Q(provider=TrackingProvider.SEVENTEEN_TRACK),
+                name="trackingaccount_poll_17track_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()} · {self.store}"

@@ -14,8 +14,18 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, json_block, run_service_per_object
-from returns.models import CompensationOffer, Refund, ReturnEvent, ReturnLine, ReturnPolicy, ReturnRequest
+from returns.models import (
+    CompensationOffer,
+    CompensationPolicy,
+    Refund,
+    ReturnEvent,
+    ReturnLine,
+    ReturnPhoto,
+    ReturnPolicy,
+    ReturnRequest,
+)
 from returns.services import return_approve, return_reject
+from returns.services.refunds import refund_mark_done, refund_retry
 
 REJECT_NOTE = "Rejected by a manager in admin"
 
@@ -48,7 +58,10 @@ class ReturnPolicyAdmin(admin.ModelAdmin):
                     "honour_holiday_extension",
                     "final_sale",
                     "accepted_conditions",
+                    "photos_required_reasons",
                     "serial_returner_rate",
+                    "serial_returner_min_orders",
+                    "review_answer_hours",
                     "expire_after_days",
                 )
             },
@@ -59,9 +72,23 @@ class ReturnPolicyAdmin(admin.ModelAdmin):
                 "fields": (
                     "restocking_fee_percent",
                     "seller_pays_shipping_reasons",
+                    "return_shipping_cost",
+                    "return_carrier",
                     "returnless_max_value",
                     "returnless_shipping_share",
                     "auto_refund_on_receipt",
+                )
+            },
+        ),
+        (
+            _("What the customer may choose"),
+            {
+                "fields": (
+                    "store_credit_allowed",
+                    "store_credit_bonus_percent",
+                    "exchange_allowed",
+                    "keep_item_refund_percent",
+                    "keep_item_reasons",
                 )
             },
         ),
@@ -70,11 +97,22 @@ class ReturnPolicyAdmin(admin.ModelAdmin):
 
 class ReturnLineInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = ReturnLine
-    fields = ("order_line", "quantity", "reason", "condition", "comment", "inspection", "inspection_notes")
+    fields = (
+        "order_line",
+        "quantity",
+        "reason",
+        "condition",
+        "comment",
+        "exchange_for",
+        "refund_amount",
+        "restocking_fee",
+        "inspection",
+        "inspection_notes",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ReturnLine]:
-        return super().get_queryset(request).select_related("order_line")
+        return super().get_queryset(request).select_related("order_line", "exchange_for")
 
 
 class ReturnEventInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -91,7 +129,17 @@ class ReturnEventInline(ReadOnlyInlineMixin, admin.TabularInline):
 class RefundInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Refund
     fk_name = "return_request"
-    fields = ("created_at", "amount", "currency", "method", "status", "platform_reference", "issued_at")
+    fields = (
+        "created_at",
+        "amount",
+        "bonus_amount",
+        "currency",
+        "method",
+        "status",
+        "failure_reason",
+        "platform_reference",
+        "issued_at",
+    )
     readonly_fields = fields
 
 
@@ -123,9 +171,22 @@ class ReturnRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         ),
         (
             _("Decision"),
-            {"fields": ("decision_reason", "decision_rules_pretty", "customer_pays_shipping", "returnless")},
+            {
+                "fields": (
+                    "decision_reason",
+                    "decision_rules_pretty",
+                    "review_due_at",
+                    "customer_pays_shipping",
+                    "returnless",
+                    "customer_language",
+                )
+            },
         ),
-        (_("Return parcel"), {"fields": ("return_shipment", "label")}),
+        (
+            _("Money"),
+            {"fields": ("currency", "refund_total", "restocking_fee_total", "return_shipping_fee")},
+        ),
+        (_("Return parcel"), {"fields": ("return_shipment", "label", "label_issued_at", "ship_by")}),
         (_("Record"), {"classes": ("collapse",), "fields": ("submission_key", "updated_at")}),
     )
     readonly_fields = (
@@ -149,6 +210,14 @@ class ReturnRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "label",
         "submission_key",
         "updated_at",
+        "review_due_at",
+        "customer_language",
+        "currency",
+        "refund_total",
+        "restocking_fee_total",
+        "return_shipping_fee",
+        "label_issued_at",
+        "ship_by",
     )
     inlines = (ReturnLineInline, ReturnEventInline, RefundInline)
     actions = ("approve", "reject_not_eligible")
@@ -214,6 +283,9 @@ class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "currency",
         "method",
         "status",
+        "failure_reason",
+        "attempts",
+        "next_retry_at",
         "platform_reference",
         "issued_at",
         "created_by",
@@ -228,10 +300,54 @@ class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     )
     date_hierarchy = "created_at"
     show_full_result_count = False
-    raw_id_fields = ("order", "order_line", "return_request", "created_by")
+    raw_id_fields = ("order", "order_line", "return_request", "created_by", "done_by")
+    actions = ("mark_done", "send_again")
 
     def has_delete_permission(self, request: HttpRequest, obj: Refund | None = None) -> bool:
         return False
+
+    def has_refund_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("returns.change_refund")
+
+    @admin.action(permissions=["refund"], description=_("Mark as refunded by hand"))
+    def mark_done(self, request: HttpRequest, queryset: QuerySet[Refund]) -> None:
+        run_service_per_object(
+            self,
+            request,
+            queryset,
+            call=lambda refund: refund_mark_done(refund=refund, actor=request.user),
+            done_message=_("Refunds marked as done: %(count)d."),
+        )
+
+    @admin.action(permissions=["refund"], description=_("Send failed refunds again now"))
+    def send_again(self, request: HttpRequest, queryset: QuerySet[Refund]) -> None:
+        run_service_per_object(
+            self,
+            request,
+            queryset,
+            call=lambda refund: refund_retry(refund=refund, actor=request.user),
+            done_message=_("Refunds sent again: %(count)d."),
+        )
+
+
+@admin.register(ReturnPhoto)
+class ReturnPhotoAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "uploaded_at",
+        "return_line",
+        "kind",
+        "content_type",
+        "width",
+        "height",
+        "size",
+        "uploaded_by",
+    )
+    list_select_related = ("return_line__return_request", "return_line__order_line", "uploaded_by")
+    list_filter = ("kind", "content_type")
+    search_fields = ("=return_line__return_request__rma_number", "=sha256")
+    date_hierarchy = "uploaded_at"
+    show_full_result_count = False
+    raw_id_fields = ("return_line", "uploaded_by")
 
 
 @admin.register(CompensationOffer)
@@ -242,8 +358,69 @@ class CompensationOfferAdmin(admin.ModelAdmin):
     search_fields = ("=order__external_id", "customer__email", "=ticket__reference", "reason")
     date_hierarchy = "created_at"
     show_full_result_count = False
-    raw_id_fields = ("order", "customer", "ticket")
+    raw_id_fields = ("order", "customer", "ticket", "offered_by", "refund", "reship_shipment")
 
     @admin.display(description=_("value"), ordering="amount")
     def amount_display(self, obj: CompensationOffer) -> str:
         return f"{obj.amount} {obj.currency}"
+
+
+@admin.register(CompensationPolicy)
+class CompensationPolicyAdmin(admin.ModelAdmin):
+    """Per store: what each compensation tier is worth and how much may be given."""
+
+    list_display = (
+        "store",
+        "is_active",
+        "coupon_value",
+        "coupon_percent",
+        "partial_refund_percent",
+        "gift",
+        "moderate_delay_days",
+        "severe_delay_days",
+        "updated_at",
+    )
+    list_select_related = ("store",)
+    list_filter = ("is_active",)
+    search_fields = ("store__name",)
+    raw_id_fields = ("store", "reship_carrier")
+    fieldsets = (
+        (None, {"fields": ("store", "is_active")}),
+        (
+            _("What each level gives"),
+            {
+                "fields": (
+                    "coupon_value",
+                    "coupon_percent",
+                    "points",
+                    "points_value",
+                    "partial_refund_percent",
+                    "reship_carrier",
+                    "gift",
+                    "gift_value",
+                )
+            },
+        ),
+        (
+            _("When"),
+            {
+                "fields": (
+                    "moderate_delay_days",
+                    "severe_delay_days",
+                    "high_value_order",
+                    "vip_lifetime_value",
+                    "vip_orders_count",
+                )
+            },
+        ),
+        (
+            _("Limits (empty: none; 0: never)"),
+            {
+                "fields": (
+                    ("tier1_max_per_order", "tier1_monthly_budget"),
+                    ("tier2_max_per_order", "tier2_monthly_budget"),
+                    ("tier3_max_per_order", "tier3_monthly_budget"),
+                )
+            },
+        ),
+    )

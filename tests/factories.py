@@ -29,6 +29,7 @@ from helpdesk.models import RuleSetSwap, SeasonalRuleSet
 from logistics.models import Carrier, LaneStatistic, Shipment, ShipmentAnomaly, TrackingEvent, TrackingStatus
 from returns.models import (
     CompensationOffer,
+    CompensationPolicy,
     ItemCondition,
     Refund,
     ReturnEvent,
@@ -502,6 +503,21 @@ class CompensationOfferFactory(factory.django.DjangoModelFactory):
     currency = factory.SelfAttribute("order.currency")
     reason = "Parcel arrived a week late"
     created_at = factory.LazyFunction(timezone.now)
+    scope_ticket_id = factory.LazyAttribute(
+        lambda offer: offer.ticket.pk if getattr(offer, "ticket", None) else 0
+    )
+
+
+class CompensationPolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompensationPolicy
+
+    store = factory.SubFactory(StoreFactory)
+    coupon_value = Decimal("5.00")
+    coupon_percent = Decimal("10")
+    partial_refund_percent = Decimal("20")
+    gift = "LED bulb set"
+    gift_value = Decimal("8.00")
 
 
 # --- helpdesk -----------------------------------------------------------------------------

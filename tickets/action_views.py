@@ -20,6 +20,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from customers.selectors import tag_get_by_slug
 from helpdesk.exceptions import ApplicationError
+from returns.selectors import compensation_offer_for_ticket
+from returns.services.compensation import (
+    compensation_offer_create,
+    compensation_offer_message,
+    compensation_offer_record_answer,
+)
 from tickets.models import Attachment, Macro, Message, Ticket
 from tickets.selectors import (
     assignee_get,
@@ -322,6 +328,71 @@ def ticket_macro(request: HttpRequest, ticket_id: int) -> HttpResponse:
             )
         else:
             messages.success(request, _("Macro “%(macro)s” applied.") % {"macro": macro.name})
+    return redirect("tickets:detail", ticket_id=ticket.pk)
+
+
+# --- compensation ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def ticket_compensation_offer(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The "Offer" button: the suggested tier becomes an offer, and its message (with the choice
+    link, for a late parcel) goes into the reply composer in the customer's language."""
+    ticket = _ticket(request, ticket_id)
+    if ticket.order is None:
+        messages.error(request, _("Link the order before offering compensation."))
+        return redirect("tickets:detail", ticket_id=ticket.pk)
+    try:
+        offer = compensation_offer_create(
+            order=ticket.order,
+            ticket=ticket,
+            actor=request.user,
+            expected_tier=_number(request.POST.get("expected_tier")),
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("tickets:detail", ticket_id=ticket.pk)
+    language = ticket.language or ticket.customer.language or ticket.store.default_language
+    text = compensation_offer_message(offer=offer, language=language)
+    held = request.session.get(f"draft:{ticket.pk}") or {}
+    body = "\n\n".join(part for part in (held.get("body", "").strip(), text) if part)
+    request.session[f"draft:{ticket.pk}"] = {"body": body, "internal": False}
+    messages.success(
+        request,
+        _("%(tier)s offered; its message is in the reply box.") % {"tier": offer.get_tier_display()},
+    )
+    return redirect("tickets:detail", ticket_id=ticket.pk)
+
+
+@login_required
+@require_POST
+def ticket_compensation_answer(request: HttpRequest, ticket_id: int, offer_id: int) -> HttpResponse:
+    """The customer said yes or no in the conversation: ``answer`` is "accepted" or "declined"."""
+    ticket = _ticket(request, ticket_id)
+    offer = compensation_offer_for_ticket(ticket=ticket, offer_id=offer_id)
+    if offer is None:
+        raise Http404
+    answer = request.POST.get("answer", "")
+    if answer not in ("accepted", "declined"):
+        messages.error(request, _("Say whether the customer accepted or declined."))
+        return redirect("tickets:detail", ticket_id=ticket.pk)
+    try:
+        result = compensation_offer_record_answer(
+            offer=offer, accepted=answer == "accepted", actor=request.user
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        if result.recorded:
+            messages.success(
+                request, _("Recorded: %(status)s.") % {"status": result.offer.get_status_display()}
+            )
+        else:
+            messages.info(
+                request,
+                _("The offer was already %(status)s.") % {"status": result.offer.get_status_display()},
+            )
     return redirect("tickets:detail", ticket_id=ticket.pk)
 
 

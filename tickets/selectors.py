@@ -9,7 +9,6 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import BooleanField, F, Q, QuerySet
@@ -19,6 +18,7 @@ from customers.models import Store, Tag
 from customers.selectors import store_list_for_user, tag_list
 from helpdesk import broadcast
 from helpdesk.access import Viewer, scope_to_user, visible_store_ids
+from returns.portal.links import portal_url_for_order
 from tickets.models import (
     OPEN_STATUSES,
     Attachment,
@@ -499,7 +499,8 @@ def _placeholder_values(ticket: Ticket, agent_name: str) -> dict[str, str]:
         "order": ticket.order.external_id if ticket.order else "",
         "tracking": shipment.tracking_number if shipment else "",
         "tracking_url": shipment.tracking_url if shipment else "",
-        "return_url": settings.HELPDESK_PUBLIC_URL.rstrip("/") + "/returns/",
+        # The returns portal: the ticket's order opened by a signed link, else the look-up.
+        "return_url": portal_url_for_order(order_id=ticket.order_id, language=ticket.language),
         "agent": agent_name,
     }
 

@@ -10,7 +10,7 @@ from celery import Task, shared_task
 from django.utils import timezone
 
 from tickets.models import Mailbox, Message, Team
-from tickets.services import mailboxes, message_deliver, message_delivery_failed, sla
+from tickets.services import mailboxes, message_deliver, message_delivery_failed, proactive, sla
 from tickets.services.assignment import team_assign_waiting
 from tickets.services.triage import message_triage as triage
 
@@ -78,3 +78,18 @@ def team_assign(team_id: int) -> int:
 def teams_assign_waiting() -> int:
     """Scheduled every minute by beat: the safety net for any waiting ticket nobody was given."""
     return sum(team_assign_waiting(team=team) for team in Team.objects.all())
+
+
+@shared_task(ignore_result=True)
+def parcel_notice_send(anomaly_id: int) -> int | None:
+    """The customer's notice about a parcel anomaly, queued for the sensible local hour logistics
+    chose. Safe early (nothing is sent before that hour), late, twice or concurrently."""
+    message = proactive.parcel_notice_send(anomaly_id=anomaly_id)
+    return message.pk if message is not None else None
+
+
+@shared_task(ignore_result=True)
+def parcel_anomaly_ticket_open(anomaly_id: int) -> int | None:
+    """A ticket for a severe parcel anomaly (once), routed and assigned like any other."""
+    ticket = proactive.parcel_anomaly_ticket_open(anomaly_id=anomaly_id)
+    return ticket.pk if ticket is not None else None

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tickets import action_views, live_views, views
+from tickets import action_views, live_views, return_views, views
 
 app_name = "tickets"
 urlpatterns = [
@@ -22,4 +22,11 @@ urlpatterns = [
     path("<int:ticket_id>/merge/", action_views.ticket_merge_view, name="merge"),
     path("<int:ticket_id>/split/", action_views.ticket_split_view, name="split"),
     path("<int:ticket_id>/macro/", action_views.ticket_macro, name="macro"),
+    path("<int:ticket_id>/return/", return_views.ticket_return_new, name="return_new"),
+    path("<int:ticket_id>/compensation/", action_views.ticket_compensation_offer, name="compensation_offer"),
+    path(
+        "<int:ticket_id>/compensation/<int:offer_id>/answer/",
+        action_views.ticket_compensation_answer,
+        name="compensation_answer",
+    ),
 ]

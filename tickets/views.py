@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from customers.selectors import customer_360, order_lines, tag_list
 from helpdesk.exceptions import ApplicationError
-from logistics.selectors import shipment_list_for_customer, shipment_list_for_order
-from returns.selectors import return_list_for_order
+from logistics.selectors import delivery_scan_for, shipment_list_for_customer, shipment_list_for_order
+from returns.selectors import compensation_panel, return_list_for_order
 from tickets.display import reason_lines
 from tickets.models import Channel, Intent, Priority, Sentiment, Ticket
 from tickets.selectors import (
@@ -167,6 +167,16 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
         "priority_reason_lines": reason_lines(ticket.priority_reasons, PRIORITY_REASON_LABELS),
         "claim_reason_lines": reason_lines(ticket.claim_risk_reasons, CLAIM_REASON_LABELS),
         "intent_choices": Intent.choices,
+        # "Delivered but not received": where and when the carrier says it delivered.
+        "delivery_scan": (
+            delivery_scan_for(
+                ticket.shipment or next((s for s in shipments if s.direction == "outbound"), None)
+            )
+            if ticket.intent == Intent.NOT_RECEIVED
+            else None
+        ),
+        # The compensation card: the suggested tier and why, the offers made, the "Offer" button.
+        "compensation": compensation_panel(user=user, ticket=ticket),
     }
     # The composer: a reply held back (or translated without scripts) comes back in it.
     draft = request.session.pop(f"draft:{ticket.pk}", None) or {}

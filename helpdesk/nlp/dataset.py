@@ -26,7 +26,8 @@ import csv
 import random
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -35,6 +36,10 @@ from helpdesk.taxonomy import INTENTS
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MESSAGES_DIR = DATA_DIR / "messages"
 BITEXT_FILE = DATA_DIR / "bitext" / "bitext_after_sales.csv"
+# Whole messages as customers write them (not generated), ``<language>.tsv``: intent<TAB>text.
+REALISTIC_DIR = DATA_DIR / "realistic"
+# Every fifth realistic message per language and intent is kept out of training, to tune on.
+REALISTIC_DEV_EVERY = 5
 
 SENTIMENTS: tuple[str, ...] = ("negative", "neutral", "positive")
 
@@ -375,6 +380,44 @@ def bitext_examples() -> list[Example]:
             Example(text=row["text"], intent=row["intent"], language="en", source="bitext", family="bitext")
             for row in csv.DictReader(handle)
         ]
+
+
+class LabelledFileError(ValueError):
+    """A line of a labelled message file that is not ``intent<TAB>text`` with a known intent."""
+
+
+def read_labelled_tsv(path: Path, *, source: str) -> list[Example]:
+    """``<language>[.<batch>].tsv``: a header line, then ``intent<TAB>text`` per line; ``\\n`` is a
+    line break."""
+    rows: list[Example] = []
+    language = path.name.split(".")[0]
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()[1:], start=2):
+        if not line.strip():
+            continue
+        intent, tab, text = line.partition("\t")
+        if not tab or intent not in INTENTS or not text.strip():
+            raise LabelledFileError(f"{path.name}:{number}: expected 'intent<TAB>text' with a known intent")
+        rows.append(
+            Example(text=text.replace("\\n", "\n").strip(), intent=intent, language=language, source=source)
+        )
+    return rows
+
+
+def realistic_examples(split: str | None = None) -> list[Example]:
+    """Whole messages in the customers' own words (``data/realistic``); ``split`` = "train", "dev" or None.
+
+    The dev rows (every fifth per language and intent) are never trained on: model choices are
+    checked on them, so the independent held-out set stays untouched until the final figure.
+    """
+    rows: list[Example] = []
+    for path in sorted(REALISTIC_DIR.glob("*.tsv")):
+        seen: Counter[str] = Counter()
+        for row in read_labelled_tsv(path, source="realistic"):
+            seen[row.intent] += 1
+            row_split = "dev" if seen[row.intent] % REALISTIC_DEV_EVERY == 0 else "train"
+            if split is None or row_split == split:
+                rows.append(replace(row, split=row_split, family=f"{row.language}:{row.intent}:realistic"))
+    return rows
 
 
 def intent_input(subject: str, text: str) -> str:

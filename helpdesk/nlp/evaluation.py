@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -77,38 +78,19 @@ def demo_corpus_rows() -> list[dataset.Example]:
 INDEPENDENT_HELDOUT_DIR = dataset.DATA_DIR / "heldout"
 
 
-class HeldoutFormatError(ValueError):
-    """A line of the independent held-out set that is not ``intent<TAB>text`` with a known intent."""
-
-
 def independent_heldout_rows(directory: Path | None = None) -> list[dataset.Example]:
     """The independent held-out set: ``heldout/<language>.tsv``, one ``intent<TAB>text`` per line.
 
-    Written by a different author who never saw the training fragments, the keyword patterns or the
-    model's errors, so it measures what a seller's real inbox would see. ``\\n`` in a text is a line
-    break. Nothing in it is trained on (``dataset`` never reads this folder).
+    Written by a different author who never saw the training fragments, the keyword patterns, the
+    realistic training messages or the model's errors, so it measures what a seller's real inbox
+    would see. Nothing in it is trained on or tuned on (``dataset`` never reads this folder).
+    Raises ``dataset.LabelledFileError`` naming the file and line of a malformed row.
     """
     rows: list[dataset.Example] = []
     for path in sorted((directory or INDEPENDENT_HELDOUT_DIR).glob("*.tsv")):
-        language = path.stem
-        lines = path.read_text(encoding="utf-8").splitlines()
-        for number, line in enumerate(lines[1:], start=2):
-            if not line.strip():
-                continue
-            intent, tab, text = line.partition("\t")
-            if not tab or intent not in dataset.INTENTS or not text.strip():
-                raise HeldoutFormatError(
-                    f"{path.name}:{number}: expected 'intent<TAB>text' with a known intent"
-                )
-            rows.append(
-                dataset.Example(
-                    text=text.replace("\\n", "\n").strip(),
-                    intent=intent,
-                    language=language,
-                    source="independent",
-                    split="heldout",
-                )
-            )
+        rows += [
+            replace(row, split="heldout") for row in dataset.read_labelled_tsv(path, source="independent")
+        ]
     return rows
 
 

@@ -199,7 +199,17 @@ LOGOUT_REDIRECT_URL = "login"
 
 # --- I18n and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+LANGUAGES = [
+    ("en", _("English")),
+    ("zh-hans", _("Simplified Chinese")),
+    # The customers' languages of the returns portal (catalogues under locale/).
+    ("es", _("Spanish")),
+    ("de", _("German")),
+    ("fr", _("French")),
+    ("it", _("Italian")),
+    ("ja", _("Japanese")),
+    ("pt", _("Portuguese")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -337,8 +347,9 @@ NLP_MODELS_DIR = Path(env_str("NLP_MODELS_DIR") or VAR_DIR / "models").resolve()
 NLP_DATA_DIR = Path(env_str("NLP_DATA_DIR") or BASE_DIR.parent / "shared" / "data").resolve()
 # Agents' intent corrections as JSON Lines ({"text", "subject", "intent"}); nlp_train learns from them.
 NLP_CORRECTIONS_FILE = env_str("NLP_CORRECTIONS_FILE")
-# Dotted path of a tracking-number detector (text -> list of matches); empty: the built-in finder.
-NLP_TRACKING_DETECTOR = env_str("NLP_TRACKING_DETECTOR")
+# Dotted path of a tracking-number detector (text -> list of matches); the logistics app's
+# carrier-aware one (check digits, 50 formats) unless overridden; set it empty for the built-in finder.
+NLP_TRACKING_DETECTOR = env_str("NLP_TRACKING_DETECTOR", "logistics.tracking_numbers.find_in_text")
 # Where nlp_train also reads agents' corrections: dotted paths of callables yielding
 # (text, subject, intent) or (text, intent). The tickets app stores corrections as ticket events.
 NLP_CORRECTION_SOURCES = ["tickets.selectors.intent_corrections"]
@@ -366,6 +377,48 @@ CHAT_MESSAGES_PER_MINUTE = env_int("CHAT_MESSAGES_PER_MINUTE", 20, minimum=1)
 CHAT_MESSAGE_MAX_CHARS = env_int("CHAT_MESSAGE_MAX_CHARS", 4000, minimum=100)
 CHAT_TOKEN_MAX_AGE_DAYS = env_int("CHAT_TOKEN_MAX_AGE_DAYS", 90, minimum=1)
 INBOUND_WEBHOOK_MAX_BYTES = env_int("INBOUND_WEBHOOK_MAX_BYTES", 1024 * 1024, minimum=1024)
+
+# --- Returns portal (returns/portal/) -----------------------------------------------------
+# Order look-ups: per IP address and per order number, in a window (seconds); every look-up
+# takes at least the minimum, so a wrong e-mail and an unknown order cannot be told apart.
+RETURNS_PORTAL_LOOKUPS_PER_IP = env_int("RETURNS_PORTAL_LOOKUPS_PER_IP", 20, minimum=1)
+RETURNS_PORTAL_LOOKUPS_PER_ORDER = env_int("RETURNS_PORTAL_LOOKUPS_PER_ORDER", 8, minimum=1)
+RETURNS_PORTAL_LOOKUP_WINDOW = env_int("RETURNS_PORTAL_LOOKUP_WINDOW", 900, minimum=1)
+RETURNS_PORTAL_LOOKUP_MIN_MS = env_int("RETURNS_PORTAL_LOOKUP_MIN_MS", 400, minimum=0)
+# How long a found order stays open in the customer's session (minutes), and how long the
+# e-mailed status link and the returns link of automatic answers stay valid (days).
+RETURNS_PORTAL_SESSION_MINUTES = env_int("RETURNS_PORTAL_SESSION_MINUTES", 30, minimum=1)
+RETURNS_STATUS_LINK_DAYS = env_int("RETURNS_STATUS_LINK_DAYS", 90, minimum=1)
+RETURNS_ORDER_LINK_DAYS = env_int("RETURNS_ORDER_LINK_DAYS", 30, minimum=1)
+# Photos of a returned item: how many per item and bytes each (JPEG, PNG or WebP by content).
+RETURNS_PHOTOS_PER_LINE = env_int("RETURNS_PHOTOS_PER_LINE", 5, minimum=1)
+RETURNS_PHOTO_MAX_BYTES = env_int("RETURNS_PHOTO_MAX_BYTES", 8 * 1024 * 1024, minimum=1024)
+
+# --- Customer tracking page (logistics/public_views.py, /track/) ---------------------------
+# Order look-ups per IP address and per order number in a window (seconds); every look-up takes
+# at least the minimum, so a wrong e-mail and an unknown order cannot be told apart. Signed
+# tracking links (replies, proactive notices) stay valid this many days.
+TRACKING_LOOKUPS_PER_IP = env_int("TRACKING_LOOKUPS_PER_IP", 20, minimum=1)
+TRACKING_LOOKUPS_PER_ORDER = env_int("TRACKING_LOOKUPS_PER_ORDER", 8, minimum=1)
+TRACKING_LOOKUP_WINDOW = env_int("TRACKING_LOOKUP_WINDOW", 900, minimum=1)
+TRACKING_LOOKUP_MIN_MS = env_int("TRACKING_LOOKUP_MIN_MS", 300, minimum=0)
+TRACKING_LINK_DAYS = env_int("TRACKING_LINK_DAYS", 120, minimum=1)
+
+# --- Platform connectors (helpdesk/platforms/) ---------------------------------------------
+# Shopify Admin API access tokens per shop: "shop.myshopify.com=shpat_…,other.myshopify.com=…".
+# A Shopify store (its platform account id is the shop domain) without a token refunds by hand.
+SHOPIFY_ACCESS_TOKENS: dict[str, str] = {}
+for _entry in env_list("SHOPIFY_ACCESS_TOKENS"):
+    _shop, _sep, _token = _entry.partition("=")
+    if not _sep or not _shop.strip() or not _token.strip():
+        raise ImproperlyConfigured(
+            f"SHOPIFY_ACCESS_TOKENS entries must be shop.myshopify.com=token, got {_entry.split('=')[0]!r}…"
+        )
+    SHOPIFY_ACCESS_TOKENS[_shop.strip().lower()] = _token.strip()
+# Only for a test or a proxy: the shop's base URL, "{shop}" standing for its domain.
+SHOPIFY_API_BASE_URL = env_str("SHOPIFY_API_BASE_URL")
+# Attempts per Shopify call on 429, 5xx and timeouts before the refund is left to the ledger's retries.
+SHOPIFY_MAX_ATTEMPTS = env_int("SHOPIFY_MAX_ATTEMPTS", 4, minimum=1)
 
 # SQLite, the filesystem broker, the file cache and collected static files live here; a
 # read-only deployment that uses none of them (PostgreSQL, Redis, S3) may not be able to.

@@ -174,6 +174,10 @@
       showPresence(event.viewers || []);
     } else if (event.kind === "typing") {
       someoneTyping(event);
+    } else if (event.kind === "shipment.changed") {
+      showNotice(live.t("parcelChanged"));
+    } else if (event.kind === "return.changed") {
+      showNotice(live.t("returnChanged"));
     }
   }
 

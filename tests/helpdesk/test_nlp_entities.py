@@ -106,3 +106,24 @@ def test_the_logistics_detector_replaces_the_built_in_tracking_finder(settings):
     entities = extract_entities("CUSTOM code, and RR123456785CN")
 
     assert values(entities, "tracking_numbers") == ["CUSTOM"]
+
+
+def test_the_built_in_finder_still_works_when_no_detector_is_configured(settings):
+    # The default detector is the logistics app's; an empty setting falls back to the built-in one.
+    settings.NLP_TRACKING_DETECTOR = ""
+    text = "UPS 1Z999AA10123456784, Yun YT1234567890123456, Sendungsnummer: JD0123456789012, RR123456784CN"
+
+    entities = extract_entities(text)
+
+    assert values(entities, "tracking_numbers") == [
+        "1Z999AA10123456784",
+        "YT1234567890123456",
+        "JD0123456789012",
+    ]
+    assert {e["format"] for e in entities["tracking_numbers"]} == {"ups", "prefixed", "after_keyword"}
+
+
+def test_by_default_tracking_numbers_come_from_the_carrier_aware_detector():
+    [found] = extract_entities("Parcel RR123456785CN is stuck")["tracking_numbers"]
+
+    assert (found["carrier"], found["check_digit_ok"]) == ("china-post", True)

@@ -84,7 +84,7 @@ def test_the_independent_held_out_set_covers_every_language_and_intent_and_is_ne
 def test_a_bad_line_in_the_independent_held_out_set_names_the_file_and_line(tmp_path):
     (tmp_path / "xx.tsv").write_text("intent\ttext\nreturn_request\tI want to return it\nrefund please\n")
 
-    with pytest.raises(evaluation.HeldoutFormatError, match=r"xx\.tsv:3"):
+    with pytest.raises(dataset.LabelledFileError, match=r"xx\.tsv:3"):
         evaluation.independent_heldout_rows(tmp_path)
 
 
@@ -139,5 +139,6 @@ def test_the_model_learns_from_agent_corrections(other_nlp_models_dir):
     )
 
     assert plain.version != corrected.version
-    assert corrected.artefact.manifest["data_sources"][2]["rows"] == 2
+    sources = {source["name"]: source["rows"] for source in corrected.artefact.manifest["data_sources"]}
+    assert sources["agent corrections"] == 2
     assert classify_intent("zorblax fizzled again")[0] == "payment_issue"

@@ -80,6 +80,11 @@ def test_returns_exist_in_every_state_and_refunds_never_exceed_the_line(seeded):
     assert set(ReturnRequest.objects.values_list("status", flat=True)) == set(ReturnRequest.Status.values)
     for refund in Refund.objects.select_related("order_line"):
         assert refund.amount <= refund.order_line.total_paid
+        # The line's running total is what refund_issue checks the next refund against.
+        assert refund.order_line.refunded_amount == sum(
+            r.amount for r in Refund.objects.filter(order_line=refund.order_line)
+        )
+        assert refund.return_request.currency == refund.currency
 
 
 @pytest.mark.django_db

@@ -70,11 +70,11 @@ def test_the_page_is_a_mobile_friendly_form_in_the_stores_colours(client, store)
 @pytest.mark.django_db
 def test_the_page_speaks_english_and_the_stores_language_when_shipped(client):
     chinese = StoreFactory(default_language="zh-hans")
-    german = StoreFactory(default_language="de")  # no German catalogue ships: English only
+    korean = StoreFactory(default_language="ko")  # no Korean catalogue ships: English only
 
     by_default = client.get(url(chinese)).content.decode()
     in_english = client.get(url(chinese) + "?lang=en").content.decode()
-    only_english = client.get(url(german)).content.decode()
+    only_english = client.get(url(korean)).content.decode()
 
     assert '<html lang="zh-hans">' in by_default
     assert 'href="?lang=en"' in by_default

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from customers.models import OrderLine
 from helpdesk.bulk import bulk_insert
 from returns.models import (
     CompensationOffer,
@@ -66,6 +67,8 @@ class AftercareBuilder(BlockState):
                         (ReturnRequest.Source.PORTAL, ReturnRequest.Source.PORTAL, ReturnRequest.Source.AGENT)
                     ),
                     submission_key=f"demo-return-{ticket.reference}",
+                    currency=ticket.order.currency,
+                    customer_language=ticket.language or "",
                     decision_rules=rules if steps else [],
                     decision_reason="Rejected: return rate above the store's threshold"
                     if target == "rejected"
@@ -134,6 +137,7 @@ class AftercareBuilder(BlockState):
         bulk_insert(ReturnLine, return_lines)
         bulk_insert(ReturnEvent, events)
         bulk_insert(Refund, refunds)
+        self._record_refunded_amounts(refunds)
         offers = []
         for ticket, _ in tickets:
             shipment = ticket.shipment
@@ -159,6 +163,7 @@ class AftercareBuilder(BlockState):
                     order=ticket.order,
                     customer=ticket.customer,
                     ticket=ticket,
+                    scope_ticket_id=ticket.pk,
                     tier=tier,
                     kind=kind,
                     amount=(ticket.order.total * Decimal({1: "0.1", 2: "0.3", 3: "1"}[tier])).quantize(CENT),
@@ -176,3 +181,20 @@ class AftercareBuilder(BlockState):
                 )
             )
         bulk_insert(CompensationOffer, offers)
+
+    def _record_refunded_amounts(self, refunds: list[Refund]) -> None:
+        """Keep each order line's and return's refunded total equal to the ledger, as refund_issue does."""
+        by_line: dict[int, Decimal] = {}
+        for refund in refunds:
+            if refund.order_line_id is not None:
+                by_line[refund.order_line_id] = by_line.get(refund.order_line_id, Decimal(0)) + refund.amount
+        lines = list(OrderLine.objects.filter(pk__in=by_line))
+        for line in lines:
+            line.refunded_amount += by_line[line.pk]
+        OrderLine.objects.bulk_update(lines, ["refunded_amount"], batch_size=1000)
+        returns = {
+            refund.return_request.pk: refund.return_request for refund in refunds if refund.return_request
+        }
+        for ret in returns.values():
+            ret.refund_total = sum((r.amount for r in refunds if r.return_request is ret), Decimal(0))
+        ReturnRequest.objects.bulk_update(list(returns.values()), ["refund_total"], batch_size=1000)

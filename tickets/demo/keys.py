@@ -4,11 +4,13 @@ platform's and carrier's real format."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from decimal import Decimal
 
 from customers.models import (
     Platform,
 )
+from logistics.tracking_numbers import checksums
 
 TICKET_PREFIX = "D"
 SEED = 20261123
@@ -44,16 +46,22 @@ def tracking_number(carrier: str, o: int, r: random.Random) -> str:
     def digits(n: int) -> str:
         return "".join(r.choice("0123456789") for _ in range(n))
 
+    def with_check(prefix: str, body: str, check: Callable[[str], int]) -> str:
+        # A real check digit, so that the tracking-number detector recognises the number.
+        return f"{prefix}{body}{check(body)}"
+
     serial = f"{o:010d}"
     if carrier in S10_COUNTRY:
         prefix = {"china-ems": "E", "royal-mail": "R", "la-poste": "C"}.get(carrier, "L")
         eight = f"{o % 10**8:08d}"
         return f"{prefix}{r.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}{eight}{s10_check_digit(eight)}{S10_COUNTRY[carrier]}"
     formats = {
-        "ups": lambda: (
-            "1Z" + "".join(r.choice("0123456789ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(6)) + serial
+        "ups": lambda: with_check(
+            "1Z",
+            "".join(r.choice("0123456789ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(6)) + serial[1:],
+            checksums.ups,
         ),
-        "usps": lambda: "9400" + digits(8) + serial,
+        "usps": lambda: with_check("", "9400" + digits(7) + serial, checksums.gs1_mod10),
         "yunexpress": lambda: "YT" + digits(6) + serial,
         "4px": lambda: "4PX" + digits(3) + serial + "CN",
         "cainiao": lambda: "LP00" + digits(2) + serial,

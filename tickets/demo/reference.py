@@ -17,6 +17,7 @@ from customers.models import Platform, Store, Tag
 from helpdesk.demo import corpus
 from helpdesk.models import SeasonalRuleSet
 from helpdesk.seasons import rule_set_phase_at
+from logistics.carriers import CARRIERS_BY_CODE
 from logistics.models import Carrier
 from returns.models import ReturnPolicy, ReturnReason
 from tickets.demo.self_service import AUTO_ANSWER_STORES
@@ -166,68 +167,27 @@ COUNTRY_TIMEZONE = {
     "HK": "Asia/Hong_Kong",
 }
 
-# code, name, home country, tracking page, AfterShip slug
+# The carriers the demo ships with; names, pages and provider codes come from the registry
+# (logistics/carriers.py), whose data migration has already created their rows.
 CARRIERS = (
-    ("china-post", "China Post", "CN", "https://track.chinapost.com.cn/?n={number}", "china-post"),
-    ("china-ems", "China EMS", "CN", "https://www.ems.com.cn/qps/yjcx?n={number}", "china-ems"),
-    ("yunexpress", "YunExpress", "CN", "https://www.yuntrack.com/parcelTracking?id={number}", "yunexpress"),
-    ("4px", "4PX", "CN", "https://track.4px.com/#/result/0/{number}", "4px"),
-    ("cainiao", "Cainiao", "CN", "https://global.cainiao.com/detail.htm?mailNoList={number}", "cainiao"),
-    (
-        "sf-express",
-        "SF Express",
-        "CN",
-        "https://www.sf-express.com/we/ow/chn/sc/waybill/list?no={number}",
-        "sf-express",
-    ),
-    ("yanwen", "Yanwen", "CN", "https://track.yw56.com.cn/en/querydel?nums={number}", "yanwen"),
-    ("ups", "UPS", "US", "https://www.ups.com/track?tracknum={number}", "ups"),
-    ("usps", "USPS", "US", "https://tools.usps.com/go/TrackConfirmAction?tLabels={number}", "usps"),
-    ("amazon-logistics", "Amazon Logistics", "US", "https://track.amazon.com/tracking/{number}", "amazon"),
-    (
-        "dhl-ecommerce",
-        "DHL eCommerce",
-        "DE",
-        "https://www.dhl.com/global-en/home/tracking.html?tracking-id={number}",
-        "dhl-global-mail",
-    ),
-    (
-        "deutsche-post",
-        "Deutsche Post",
-        "DE",
-        "https://www.deutschepost.de/sendung/simpleQuery.html?form.sendungsnummer={number}",
-        "deutsch-post",
-    ),
-    (
-        "royal-mail",
-        "Royal Mail",
-        "GB",
-        "https://www.royalmail.com/track-your-item#/tracking-results/{number}",
-        "royal-mail",
-    ),
-    (
-        "la-poste",
-        "La Poste Colissimo",
-        "FR",
-        "https://www.laposte.fr/outils/suivre-vos-envois?code={number}",
-        "la-poste-colissimo",
-    ),
-    ("postnl", "PostNL", "NL", "https://jouw.postnl.nl/track-and-trace/{number}", "postnl-3s"),
-    (
-        "japan-post",
-        "Japan Post",
-        "JP",
-        "https://trackings.post.japanpost.jp/services/srv/search/?requestNo1={number}",
-        "japan-post",
-    ),
-    (
-        "correios",
-        "Correios",
-        "BR",
-        "https://rastreamento.correios.com.br/app/index.php?objeto={number}",
-        "brazil-correios",
-    ),
-    ("dpd", "DPD", "DE", "https://tracking.dpd.de/status/en_US/parcel/{number}", "dpd"),
+    "china-post",
+    "china-ems",
+    "yunexpress",
+    "4px",
+    "cainiao",
+    "sf-express",
+    "yanwen",
+    "ups",
+    "usps",
+    "amazon-logistics",
+    "dhl-ecommerce",
+    "deutsche-post",
+    "royal-mail",
+    "la-poste",
+    "postnl",
+    "japan-post",
+    "correios",
+    "dpd",
 )
 
 TEAMS = (
@@ -315,11 +275,20 @@ def ensure_mailboxes(stores: dict[str, Store]) -> None:
 
 
 def ensure_carriers() -> dict[str, Carrier]:
+    """The demo's carriers, created from the registry when a database lacks them (a test
+    database flushed after migrating, say)."""
     carriers = {}
-    for code, name, country, url, slug in CARRIERS:
+    for code in CARRIERS:
+        info = CARRIERS_BY_CODE[code]
         carrier, _ = Carrier.objects.get_or_create(
             code=code,
-            defaults={"name": name, "country": country, "tracking_url_template": url, "aftership_slug": slug},
+            defaults={
+                "name": info.name,
+                "country": info.country,
+                "tracking_url_template": info.tracking_url_template,
+                "aftership_slug": info.aftership_slug,
+                "seventeen_track_code": info.seventeen_track_code,
+            },
         )
         carriers[code] = carrier
     return carriers

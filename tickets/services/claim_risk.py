@@ -110,7 +110,8 @@ def ticket_allows_automatic_money(*, ticket: Ticket) -> bool:
 
 
 def claim_context_for(*, ticket: Ticket, now: datetime | None = None) -> ClaimContext:
-    from logistics.models import TrackingEvent, TrackingStatus
+    from logistics.models import TrackingStatus
+    from logistics.selectors import delivery_scan_for
 
     now = now or timezone.now()
     customer = ticket.customer
@@ -130,11 +131,7 @@ def claim_context_for(*, ticket: Ticket, now: datetime | None = None) -> ClaimCo
         shipment = ticket.order.shipments.filter(direction="outbound").order_by("-id").first()
     delivered_at, location = None, ""
     if shipment is not None:
-        event = (
-            TrackingEvent.objects.filter(shipment=shipment, status=TrackingStatus.DELIVERED)
-            .order_by("-occurred_at")
-            .first()
-        )
+        event = delivery_scan_for(shipment)  # the same scan the ticket page shows the agent
         if event is not None:
             delivered_at, location = event.occurred_at, event.location
         elif shipment.status == TrackingStatus.DELIVERED:

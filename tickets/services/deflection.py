@@ -265,6 +265,7 @@ def _parcel_facts(ticket: Ticket) -> dict[str, str] | None:
 def _return_facts(ticket: Ticket, now: dt.datetime) -> dict[str, str] | None:
     from logistics.models import Shipment
     from returns.models import ReturnPolicy
+    from returns.portal.links import portal_url_for_order
 
     policy = (
         ReturnPolicy.objects.filter(store_id=ticket.store_id, is_active=True)
@@ -294,6 +295,10 @@ def _return_facts(ticket: Ticket, now: dt.datetime) -> dict[str, str] | None:
     return {
         "return_window": str(policy.window_days),
         "return_deadline": _date(deadline, ticket),
+        # The portal in the answer's language: the ticket's order at once (signed link), else the look-up.
+        "return_url": portal_url_for_order(
+            order_id=ticket.order_id, language=translation.get_language() or ""
+        ),
     }
 
 

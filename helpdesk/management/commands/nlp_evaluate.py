@@ -76,8 +76,10 @@ class Command(BaseCommand):
         }
         try:
             independent = evaluation.independent_heldout_rows()
-        except evaluation.HeldoutFormatError as error:
+        except dataset.LabelledFileError as error:
             raise CommandError(str(error)) from error
+        realistic_dev = dataset.realistic_examples("dev")
+        results["intent_realistic_dev"] = evaluation.evaluate_intent(realistic_dev) if realistic_dev else None
         if independent:
             results["intent_independent"] = evaluation.evaluate_intent(independent)
             results["language_independent"] = evaluation.evaluate_language_detection(independent)
@@ -137,6 +139,14 @@ class Command(BaseCommand):
             + "  ".join(f"{lang} {v['accuracy']:.3f}" for lang, v in demo["by_language"].items())
         )
 
+        dev = results["intent_realistic_dev"]
+        if dev is not None:
+            w(
+                f"== Intent on the realistic messages' dev rows (helpdesk/nlp/data/realistic, every fifth, not "
+                f"trained on; model choices were checked here): {dev['rows']} messages, macro-F1 "
+                f"{dev['report']['macro_f1']:.3f}; per language: "
+                + "  ".join(f"{lang} {v['macro_f1']:.3f}" for lang, v in dev["by_language"].items())
+            )
         independent = results["intent_independent"]
         if independent is not None:
             w("")

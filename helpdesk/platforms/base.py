@@ -1,0 +1,88 @@
+"""What the helpdesk asks of a sales platform, and how a store finds its connector.
+
+A connector speaks one platform's API (Shopify, WooCommerce, …) for one store. Money code
+calls it through ``PlatformConnector`` only, so a platform without a connector (or a store
+without credentials) simply gets ``None`` from ``connector_for`` and the work is done by hand.
+
+Connectors are named by dotted path, per platform: the built-in ``CONNECTORS`` below, which
+``settings.PLATFORM_CONNECTORS`` (optional, same shape) extends or overrides. Each path names a
+callable ``(store) -> PlatformConnector | None`` that returns ``None`` when the store is not set
+up for it. Nothing is cached between calls: a store's credentials may change at any time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from customers.models import Store
+
+# platform code (customers.models.Platform) -> dotted path of a ``(store) -> connector | None``
+CONNECTORS: dict[str, str] = {
+    "shopify": "helpdesk.platforms.shopify.shopify_connector",
+}
+
+
+@dataclass(frozen=True)
+class RefundOrder:
+    """What to refund, in the platform's terms. ``idempotency_key`` is the ledger's key: a
+    connector passes it on where the platform supports one, so a retry never refunds twice."""
+
+    idempotency_key: str
+    order_external_id: str
+    amount: Decimal
+    currency: str
+    method: str  # returns.models.Refund.Method: "original_payment" or "store_credit"
+    order_line_external_id: str = ""
+    quantity: int = 0  # items to mark as returned/restocked on the platform; 0: money only
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    reference: str  # the platform's id of the refund
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+class ConnectorError(Exception):
+    """The platform refused or could not be reached.
+
+    ``retryable``: True for what may pass on its own (timeouts, 5xx, rate limits, a dropped
+    line), False for what will not (bad credentials, an order the platform does not know, an
+    amount it refuses). The message is shown to agents as the failure reason.
+    """
+
+    def __init__(self, message: str, *, retryable: bool, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retryable = retryable
+        self.status_code = status_code
+
+
+@runtime_checkable
+class PlatformConnector(Protocol):
+    platform: str
+
+    def refund_create(self, *, refund: RefundOrder) -> RefundResult:
+        """Refund on the platform; raise ``ConnectorError`` when it did not happen."""
+        ...
+
+
+def connector_paths() -> dict[str, str]:
+    return {**CONNECTORS, **getattr(settings, "PLATFORM_CONNECTORS", {})}
+
+
+def connector_for(store: Store) -> PlatformConnector | None:
+    """The connector of ``store``'s platform set up for this store, or None (work by hand)."""
+    path = connector_paths().get(store.platform)
+    if not path:
+        return None
+    factory: Callable[[Store], PlatformConnector | None] = import_string(path)
+    return factory(store)
