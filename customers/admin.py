@@ -13,7 +13,20 @@ from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Customer, CustomerIdentity, CustomerTag, Order, OrderLine, Product, Store, Tag
+from customers.admin_privacy import erase_personal_data, export_personal_data
+from customers.models import (
+    Customer,
+    CustomerIdentity,
+    CustomerMerge,
+    CustomerTag,
+    FollowUp,
+    IdentityMatchSuggestion,
+    Order,
+    OrderLine,
+    Product,
+    Store,
+    Tag,
+)
 from helpdesk.admin import json_block
 
 
@@ -120,6 +133,7 @@ class CustomerAdmin(admin.ModelAdmin):
         (_("Merge and erasure"), {"fields": ("merged_into", "erased_at")}),
     )
     inlines = (CustomerIdentityInline, CustomerTagInline)
+    actions = (export_personal_data, erase_personal_data)
 
     @admin.display(description=_("lifetime value"), ordering="lifetime_value")
     def lifetime_value_display(self, obj: Customer) -> str:
@@ -246,3 +260,50 @@ class CustomerTagAdmin(admin.ModelAdmin):
         if not change and obj.set_by_id is None:
             obj.set_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(IdentityMatchSuggestion)
+class IdentityMatchSuggestionAdmin(admin.ModelAdmin):
+    list_display = ("customer", "candidate", "score", "status", "created_at", "decided_by")
+    list_select_related = ("customer", "candidate", "decided_by")
+    list_filter = ("status",)
+    search_fields = (
+        "customer__email",
+        "candidate__email",
+        "customer__display_name",
+        "candidate__display_name",
+    )
+    show_full_result_count = False
+    raw_id_fields = ("customer", "candidate", "decided_by")
+    # Decided in the agent UI (merge or keep apart), so the audit trail stays complete.
+    readonly_fields = ("customer", "candidate", "score", "reasons", "status", "decided_by", "decided_at")
+
+
+@admin.register(CustomerMerge)
+class CustomerMergeAdmin(admin.ModelAdmin):
+    """Read-only: merges and unmerges are made on the customer page, which keeps the audit."""
+
+    list_display = ("source", "target", "automatic", "actor", "at", "undone_at", "undone_by")
+    list_select_related = ("source", "target", "actor", "undone_by")
+    list_filter = ("automatic", ("undone_at", admin.EmptyFieldListFilter))
+    search_fields = ("source__email", "target__email", "reason")
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: CustomerMerge | None = None) -> bool:
+        return False
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ("customer", "kind", "owner", "due_at", "done_at")
+    list_select_related = ("customer", "owner")
+    list_filter = ("kind", ("done_at", admin.EmptyFieldListFilter))
+    search_fields = ("customer__email", "customer__display_name", "note")
+    date_hierarchy = "due_at"
+    show_full_result_count = False
+    raw_id_fields = ("customer", "owner", "created_by")
+    readonly_fields = ("created_at",)

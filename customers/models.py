@@ -358,3 +358,168 @@ class CustomerTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} · {self.tag}"
+
+
+class IdentityMatchSuggestion(models.Model):
+    """Two customers who may be one person, waiting for an agent to merge them or say no.
+
+    Kept with the lower id first, so a pair is suggested once whichever side is found first.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        ACCEPTED = "accepted", _("Merged")
+        REJECTED = "rejected", _("Not the same person")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="match_suggestions"
+    )
+    candidate = models.ForeignKey(
+        Customer, verbose_name=_("possibly the same as"), on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.FloatField(_("confidence"), validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    reasons = models.JSONField(_("why"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("suggested"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("identity match suggestion")
+        verbose_name_plural = _("identity match suggestions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "candidate"], name="matchsuggestion_unique_pair"),
+            models.CheckConstraint(
+                condition=Q(customer__lt=F("candidate")), name="matchsuggestion_ordered_pair"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"], name="matchsuggestion_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} ≟ {self.candidate_id}"
+
+
+class CustomerMerge(models.Model):
+    """The audit trail of one merge: who folded which customer into which, and what moved,
+    so an unmerge can put every identity, order, ticket and return back."""
+
+    target = models.ForeignKey(
+        Customer, verbose_name=_("kept customer"), on_delete=models.CASCADE, related_name="merges_in"
+    )
+    source = models.ForeignKey(
+        Customer, verbose_name=_("merged customer"), on_delete=models.CASCADE, related_name="merges_out"
+    )
+    merged_from = models.JSONField(
+        _("what moved"),
+        default=dict,
+        help_text=_("The merged customer's profile and the ids of the records moved to the kept one."),
+    )
+    automatic = models.BooleanField(_("automatic"), default=False)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("merged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("merged"), auto_now_add=True)
+    undone_at = models.DateTimeField(_("unmerged"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("unmerged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("customer merge")
+        verbose_name_plural = _("customer merges")
+        ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(source=F("target")), name="customermerge_not_into_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id}"
+
+
+class FollowUp(models.Model):
+    """A task to come back to a customer at a set time; it shows in the owner's inbox when due."""
+
+    class Kind(models.TextChoices):
+        CALL_BACK = "call_back", _("Call back")
+        REPURCHASE = "repurchase", _("Repurchase reminder")
+        CHECK_IN = "check_in", _("Check in")
+        OTHER = "other", _("Other")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    due_at = models.DateTimeField(_("due"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.CALL_BACK)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["owner", "due_at"], condition=Q(done_at__isnull=True), name="followup_open_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.customer} · {self.due_at:%Y-%m-%d}"
+
+
+class ErasureLog(models.Model):
+    """That a customer was erased, by whom, when, and how many rows each table had changed.
+
+    Holds no personal data: the customer's id points at the anonymised profile that remains.
+    """
+
+    erased_customer_id = models.PositiveBigIntegerField(_("customer id"), db_index=True)
+    rows = models.JSONField(_("rows changed per table"), default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("erased by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("erased"))
+
+    class Meta:
+        verbose_name = _("erasure log entry")
+        verbose_name_plural = _("erasure log")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"customer #{self.erased_customer_id} · {self.at:%Y-%m-%d %H:%M}"

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
-from django.db.models import Q, QuerySet
-from django.utils import translation
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from customers.models import Customer, CustomerIdentity, CustomerTag, Order, OrderLine, Store, Tag
+from customers.models import (
+    Customer,
+    CustomerIdentity,
+    CustomerMerge,
+    CustomerTag,
+    FollowUp,
+    IdentityMatchSuggestion,
+    Order,
+    OrderLine,
+    Store,
+    Tag,
+)
 from helpdesk.access import ALL_STORES, Viewer, visible_store_ids
 
 # How many of a customer's orders, tickets and returns the customer 360 shows.
@@ -61,6 +75,12 @@ class Customer360:
     orders: list[Order]
     tickets: list[Any]
     returns: list[Any]
+    parcels: list[Any] = field(default_factory=list)
+    csat: list[Any] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
+    merges: list[CustomerMerge] = field(default_factory=list)
+    suggestions: list[IdentityMatchSuggestion] = field(default_factory=list)
+    risk_flags: list[str] = field(default_factory=list)
 
 
 def customer_360(*, user: Viewer, customer: Customer) -> Customer360:
@@ -87,6 +107,28 @@ def customer_360(*, user: Viewer, customer: Customer) -> Customer360:
         .select_related("store", "order")
         .order_by("-requested_at", "-id")[:CUSTOMER_360_LIMIT]
     )
+    parcels = list(
+        _scoped(apps.get_model("logistics", "Shipment").objects.filter(order__customer=customer), user)
+        .select_related("carrier", "order")
+        .order_by("-created_at", "-id")[:CUSTOMER_360_LIMIT]
+    )
+    csat = list(
+        apps.get_model("tickets", "SurveyResponse")
+        .objects.filter(survey__ticket__in=_scoped(customer.tickets.all(), user))
+        .select_related("survey__ticket", "agent")
+        .order_by("-responded_at", "-id")[:CUSTOMER_360_LIMIT]
+    )
+    follow_ups = list(
+        customer.follow_ups.filter(done_at__isnull=True).select_related("owner").order_by("due_at", "id")
+    )
+    merges = list(
+        CustomerMerge.objects.filter(Q(target=customer) | Q(source=customer))
+        .select_related("source", "target", "actor", "undone_by")
+        .order_by("-at", "-id")
+    )
+    suggestions = list(
+        customer_visible_match_suggestions(user=user).filter(Q(customer=customer) | Q(candidate=customer))
+    )
     return Customer360(
         customer=customer,
         identities=identities,
@@ -94,7 +136,111 @@ def customer_360(*, user: Viewer, customer: Customer) -> Customer360:
         orders=orders,
         tickets=tickets,
         returns=returns,
+        parcels=parcels,
+        csat=csat,
+        follow_ups=follow_ups,
+        merges=merges,
+        suggestions=suggestions,
+        risk_flags=customer_risk_flags(customer=customer, tag_slugs={link.tag.slug for link in tag_links}),
     )
+
+
+# Automatic tags that warn an agent before offering a refund or compensation.
+RISK_TAG_SLUGS = {"serial-returner": _("Serial returner"), "frequent-complainer": _("Frequent complainer")}
+FREQUENT_CLAIMS = 3
+
+
+def customer_risk_flags(*, customer: Customer, tag_slugs: set[str]) -> list[str]:
+    """Short warnings about a customer, for the 360 page."""
+    flags = [str(label) for slug, label in RISK_TAG_SLUGS.items() if slug in tag_slugs]
+    if customer.claims_count >= FREQUENT_CLAIMS:
+        flags.append(str(_("%(count)s claims filed") % {"count": customer.claims_count}))
+    if (
+        customer.orders_count
+        and customer.returns_count * 2 >= customer.orders_count
+        and customer.returns_count >= 2
+    ):
+        flags.append(
+            str(_("Returned %(returns)s of %(orders)s orders"))
+            % {"returns": customer.returns_count, "orders": customer.orders_count}
+        )
+    return flags
+
+
+def customer_visible_match_suggestions(*, user: Viewer) -> QuerySet[IdentityMatchSuggestion]:
+    """Pending "same person?" suggestions about two customers the user may both see."""
+    visible = customer_visible_to(user=user).values("id")
+    return (
+        IdentityMatchSuggestion.objects.filter(
+            status=IdentityMatchSuggestion.Status.PENDING, customer__in=visible, candidate__in=visible
+        )
+        .select_related("customer", "candidate")
+        .order_by("-score", "-created_at", "-id")
+    )
+
+
+def customer_merge_get_for_user(*, user: Viewer, merge_id: int) -> CustomerMerge:
+    """A merge whose kept customer the user may see; ``CustomerMerge.DoesNotExist`` otherwise."""
+    visible = customer_visible_to(user=user).values("id")
+    return CustomerMerge.objects.select_related("source", "target").get(pk=merge_id, target__in=visible)
+
+
+def follow_ups_due(*, user: Viewer, now: datetime | None = None) -> QuerySet[FollowUp]:
+    """The user's open follow-ups that are due, oldest first (their inbox block)."""
+    now = now or timezone.now()
+    return follow_ups_open(user=user).filter(due_at__lte=now)
+
+
+def follow_ups_open(*, user: Viewer) -> QuerySet[FollowUp]:
+    """Every open follow-up the user owns, soonest first."""
+    if not user.is_authenticated:
+        return FollowUp.objects.none()
+    return (
+        FollowUp.objects.filter(owner_id=user.pk, done_at__isnull=True)
+        .select_related("customer")
+        .order_by("due_at", "id")
+    )
+
+
+def follow_up_get_for_owner(*, user: Viewer, follow_up_id: int) -> FollowUp:
+    return FollowUp.objects.get(pk=follow_up_id, owner_id=user.pk)
+
+
+@dataclass(frozen=True)
+class SegmentFilters:
+    country: str = ""
+    query: str = ""
+    store_id: int | None = None
+
+
+def segment_list() -> QuerySet[Tag]:
+    """Every tag with how many live customers carry it, automatic segments first."""
+    live = Q(
+        customer_links__customer__merged_into__isnull=True, customer_links__customer__erased_at__isnull=True
+    )
+    return Tag.objects.annotate(members=Count("customer_links", filter=live)).order_by("kind", "name", "id")
+
+
+def segment_members(*, user: Viewer, tag: Tag, filters: SegmentFilters) -> QuerySet[CustomerTag]:
+    """The live customers carrying ``tag`` that the user may see, filtered; newest tag first."""
+    links = CustomerTag.objects.filter(
+        tag=tag,
+        customer__in=customer_visible_to(user=user).filter(merged_into__isnull=True, erased_at__isnull=True),
+    )
+    if filters.country:
+        links = links.filter(customer__country__iexact=filters.country)
+    if filters.query:
+        links = links.filter(
+            Q(customer__display_name__icontains=filters.query) | Q(customer__email__icontains=filters.query)
+        )
+    if filters.store_id is not None:
+        store_ids = visible_store_ids(user)
+        if store_ids is not ALL_STORES and filters.store_id not in store_ids:
+            return links.none()
+        links = links.filter(
+            Q(customer__orders__store_id=filters.store_id) | Q(customer__tickets__store_id=filters.store_id)
+        ).distinct()
+    return links.select_related("customer", "set_by").order_by("-set_at", "-id")
 
 
 def store_list_for_user(*, user: Viewer) -> QuerySet[Store]:

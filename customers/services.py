@@ -1,14 +1,18 @@
 """Every write to customers. Identity resolution here is the certain case only (same
-e-mail address or same platform buyer id); suggested matches and merges come on top."""
+e-mail address or same platform buyer id); matching on phone, name and address, suggested
+matches, merges and unmerges are in ``customers.identity``."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from customers.models import Customer, CustomerIdentity, Platform, Store, Tag
+from customers.models import Customer, CustomerIdentity, FollowUp, Platform, Store, Tag
 
 
 def _normalise_email(address: str) -> str:
@@ -67,8 +71,19 @@ def customer_resolve(
             .get(platform=platform, kind=kind, value=value)
             .customer
         )
+    else:
+        _resolve_after_commit(customer.pk)
     _add_missing_identities(customer, keys[1:], name)
     return customer
+
+
+def _resolve_after_commit(customer_id: int) -> None:
+    """A new customer may be someone known under another address or platform: match them
+    (merge if certain, suggest if not) in the background once the message is saved."""
+    # Imported here: the task module imports the services this module's callers use.
+    from customers.tasks import customer_identity_resolve
+
+    transaction.on_commit(lambda: customer_identity_resolve.delay(customer_id))
 
 
 def _add_missing_identities(customer: Customer, keys: Sequence[tuple[str, str, str]], name: str) -> None:
@@ -92,3 +107,33 @@ def tag_ensure(*, slug: str, name: str, description: str = "") -> Tag:
         slug=slug, defaults={"name": name, "kind": Tag.Kind.AUTOMATIC, "description": description}
     )
     return tag
+
+
+class FollowUpError(ValueError):
+    """A follow-up that cannot be saved; the message says why, for the agent."""
+
+
+def follow_up_create(
+    *,
+    customer: Customer,
+    owner: User,
+    due_at: datetime,
+    kind: str = FollowUp.Kind.CALL_BACK,
+    note: str = "",
+    created_by: User | None = None,
+) -> FollowUp:
+    """Schedule a follow-up; it shows in the owner's inbox from ``due_at`` until marked done."""
+    if kind not in FollowUp.Kind.values:
+        raise FollowUpError(_("Unknown kind of follow-up."))
+    if customer.merged_into_id or customer.erased_at:
+        raise FollowUpError(_("This customer was merged or erased; follow up on the kept customer."))
+    return FollowUp.objects.create(
+        customer=customer, owner=owner, due_at=due_at, kind=kind, note=note[:2000], created_by=created_by
+    )
+
+
+def follow_up_done(*, follow_up: FollowUp) -> FollowUp:
+    """Mark a follow-up done; marking it again keeps the first time."""
+    FollowUp.objects.filter(pk=follow_up.pk, done_at__isnull=True).update(done_at=timezone.now())
+    follow_up.refresh_from_db(fields=["done_at"])
+    return follow_up

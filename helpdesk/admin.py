@@ -13,15 +13,18 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.exceptions import ApplicationError
 from helpdesk.models import RuleSetSwap, SeasonalRuleSet
-from helpdesk.seasons import rule_set_phase_at, rule_set_set_phase
+from helpdesk.seasons import OVERRIDE_KEYS, rule_set_phase_at, rule_set_preview, rule_set_set_phase
 
 ACTION_CHUNK_SIZE = 500
 MAX_ERRORS_SHOWN = 10
@@ -146,12 +149,12 @@ class SeasonalRuleSetAdmin(admin.ModelAdmin):
     date_hierarchy = "peak_from"
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("stores",)
-    readonly_fields = ("phase", "manual_phase", "phase_changed_at", "scheduled_phase")
+    readonly_fields = ("phase", "manual_phase", "phase_changed_at", "scheduled_phase", "preview_links")
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "is_enabled")}),
         (_("Where"), {"fields": ("markets", "stores", "timezone")}),
         (_("When"), {"fields": ("prepare_from", "peak_from", "peak_until", "review_until")}),
-        (_("What changes"), {"fields": ("overrides",)}),
+        (_("What changes"), {"fields": ("overrides", "preview_links")}),
         (_("State"), {"fields": ("phase", "manual_phase", "phase_changed_at", "scheduled_phase")}),
     )
     inlines = (RuleSetSwapInline,)
@@ -165,6 +168,59 @@ class SeasonalRuleSetAdmin(admin.ModelAdmin):
 
     def has_activate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("helpdesk.activate_seasonalruleset")
+
+    def get_urls(self) -> list[URLPattern]:
+        preview = path(
+            "<path:object_id>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="helpdesk_seasonalruleset_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    @admin.display(description=_("preview"))
+    def preview_links(self, obj: SeasonalRuleSet) -> str:
+        if obj.pk is None:
+            return "—"
+        url = reverse("admin:helpdesk_seasonalruleset_preview", args=[obj.pk])
+        return format_html(
+            '<a href="{}?phase=before">{}</a> · <a href="{}?phase=during">{}</a> · <a href="{}?phase=after">{}</a>',
+            url,
+            SeasonalRuleSet.Phase.BEFORE.label,
+            url,
+            SeasonalRuleSet.Phase.DURING.label,
+            url,
+            SeasonalRuleSet.Phase.AFTER.label,
+        )
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """What changes, store by store, if this rule set's phase were active now."""
+        rule_set = self.get_object(request, object_id)
+        if rule_set is None:
+            raise Http404(_("No such seasonal rule set."))
+        if not self.has_view_permission(request, rule_set):
+            raise PermissionDenied
+        phases = [SeasonalRuleSet.Phase.BEFORE, SeasonalRuleSet.Phase.DURING, SeasonalRuleSet.Phase.AFTER]
+        phase = request.GET.get("phase") or SeasonalRuleSet.Phase.DURING
+        if phase not in phases:
+            return HttpResponse(
+                _("Unknown phase “%(phase)s”: use before, during or after.") % {"phase": phase}, status=400
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": rule_set,
+            "title": _("Preview: %(rule_set)s, %(phase)s")
+            % {
+                "rule_set": rule_set,
+                "phase": SeasonalRuleSet.Phase(phase).label,
+            },
+            "phase": phase,
+            "phases": [(value, SeasonalRuleSet.Phase(value).label) for value in phases],
+            "changes": rule_set_preview(rule_set=rule_set, phase=phase),
+            "key_help": OVERRIDE_KEYS,
+            "live_phase": SeasonalRuleSet.Phase(rule_set.phase).label,
+        }
+        return TemplateResponse(request, "admin/helpdesk/seasonalruleset/preview.html", context)
 
     @admin.display(description=_("phase by the calendar now"))
     def scheduled_phase(self, obj: SeasonalRuleSet) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +92,25 @@ class SeasonalRuleSet(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # Every form (admin included) refuses unknown phases, keys and values; see
+        # helpdesk.seasons.OVERRIDE_KEYS for what each key does.
+        from helpdesk.seasons import validate_overrides
+
+        errors: dict[str, list[str]] = {}
+        try:
+            validate_overrides(self.overrides)
+        except ValidationError as error:
+            errors["overrides"] = error.messages
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            errors["timezone"] = [
+                _("Unknown time zone “%(zone)s”, e.g. Europe/Berlin.") % {"zone": self.timezone}
+            ]
+        if errors:
+            raise ValidationError(errors)
 
 
 class RuleSetSwap(models.Model):

@@ -83,6 +83,46 @@ def periodic_tasks() -> list[Periodic]:
             ),
         ),
         Periodic(
+            name="Seasonal rule set swap",
+            task="helpdesk.tasks.seasons_swap_due",
+            every_seconds=60,
+            description=(
+                "Puts each seasonal rule set into the phase (before, during, after, inactive) its "
+                "calendar gives now, logs the swap and shows it in every agent's inbox. A phase a "
+                "manager set by hand in admin is kept until “Return to schedule”."
+            ),
+        ),
+        Periodic(
+            name="Customer identity resolution",
+            task="customers.tasks.identity_resolution_scan",
+            crontab="0 3 * * *",
+            description=(
+                "Nightly (03:00 UTC): customers sharing an e-mail, phone, or name and address are merged "
+                "where certainly one person and suggested to agents where not. Never two people with "
+                "different e-mails and different names; never a pair an agent kept apart."
+            ),
+        ),
+        Periodic(
+            name="Customer tags and RFM segments",
+            task="customers.tasks.customer_tags_recompute",
+            crontab="15 3 * * *",
+            description=(
+                "Nightly (03:15 UTC, after identity resolution): RFM segments, high value, VIP, serial "
+                "returner, frequent complainer and first-time buyer, recomputed in SQL with the reason "
+                "and the date each was set. Tags an agent set by hand are never removed."
+            ),
+        ),
+        Periodic(
+            name="Message retention purge",
+            task="customers.tasks.messages_retention_purge",
+            crontab="45 3 * * *",
+            description=(
+                "Nightly (03:45 UTC): empties the bodies and deletes the attachments of messages older "
+                "than MESSAGE_RETENTION_MONTHS (0, the default, keeps everything); tickets and the "
+                "messages' metadata stay for the numbers."
+            ),
+        ),
+        Periodic(
             name="Refund retries",
             task="returns.tasks.refunds_retry_due",
             every_seconds=60,
@@ -99,6 +139,16 @@ def periodic_tasks() -> list[Periodic]:
             description=(
                 "Expires approved returns whose parcel was not handed to the carrier by their ship-by date "
                 "(the policy's “expire after” days from the label)."
+            ),
+        ),
+        Periodic(
+            name="Send due surveys",
+            task="tickets.tasks.surveys_send_due",
+            every_seconds=600,
+            description=(
+                "Sends the CSAT surveys due 7 days and the loyalty (NPS) surveys due 30 days after a "
+                "ticket was solved, in the customer's language, by e-mail. Never twice, never to a "
+                "customer who opted out, never about a ticket that was reopened."
             ),
         ),
     ]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from helpdesk import broadcast
 from helpdesk.models import RuleSetSwap, SeasonalRuleSet
@@ -28,11 +33,22 @@ def rule_set_phase_at(*, rule_set: SeasonalRuleSet, when: datetime) -> str:
 
 @transaction.atomic
 def rule_set_set_phase(
-    *, rule_set: SeasonalRuleSet, phase: str, actor: User | AnonymousUser | None, manual: bool
+    *,
+    rule_set: SeasonalRuleSet,
+    phase: str,
+    actor: User | AnonymousUser | None,
+    manual: bool,
+    only_if_scheduled: bool = False,
 ) -> bool:
-    """Switch a rule set to ``phase`` and log it. Returns False when nothing changed."""
+    """Switch a rule set to ``phase`` and log it. Returns False when nothing changed.
+
+    ``only_if_scheduled``: the scheduler's call; leaves the rule set alone if a manager took it
+    over by hand since it was read (the check happens under the row lock).
+    """
     locked = SeasonalRuleSet.objects.select_for_update().get(pk=rule_set.pk)
     if locked.phase == phase and locked.manual_phase == manual:
+        return False
+    if only_if_scheduled and locked.manual_phase:
         return False
     now = timezone.now()
     RuleSetSwap.objects.create(
@@ -50,11 +66,11 @@ def rule_set_set_phase(
     return True
 
 
-def season_overrides_live(*, store_id: int, marketplace: str) -> list[dict[str, object]]:
-    """The overrides of the phases live now for a store (its own and the all-store rule sets
-    of its market), one dict per rule set; keys as in ``SeasonalRuleSet.overrides``."""
-    from django.db.models import Q
-
+def season_rule_sets_live(
+    *, store_id: int, marketplace: str
+) -> list[tuple[SeasonalRuleSet, dict[str, object]]]:
+    """The rule sets live now for a store (its own and the all-store ones of its market), by id,
+    each with the overrides of its live phase."""
     live = []
     rule_sets = (
         SeasonalRuleSet.objects.filter(is_enabled=True)
@@ -64,10 +80,203 @@ def season_overrides_live(*, store_id: int, marketplace: str) -> list[dict[str, 
         .order_by("pk")
     )
     for rule_set in rule_sets:
-        markets = [str(market).upper() for market in rule_set.markets or []]
-        if markets and marketplace.upper() not in markets:
+        if not _covers_market(rule_set, marketplace):
             continue
         phase_overrides = (rule_set.overrides or {}).get(rule_set.phase)
         if isinstance(phase_overrides, dict):
-            live.append(phase_overrides)
+            live.append((rule_set, phase_overrides))
     return live
+
+
+def season_overrides_live(*, store_id: int, marketplace: str) -> list[dict[str, object]]:
+    """THE selector through which triage, SLA, routing and priority read holiday mode: the
+    overrides of the phases live now for a store, one dict per rule set (oldest rule set first);
+    keys as in ``OVERRIDE_KEYS``. Returns and logistics look at a rule set's calendar instead
+    (an order bought in the season keeps its extension after the season ends), through
+    ``returns.services.eligibility`` and ``logistics.selectors.season_rules``."""
+    return [
+        overrides
+        for _rule_set, overrides in season_rule_sets_live(store_id=store_id, marketplace=marketplace)
+    ]
+
+
+def _covers_market(rule_set: SeasonalRuleSet, marketplace: str) -> bool:
+    markets = [str(market).upper() for market in rule_set.markets or []]
+    return not markets or marketplace.upper() in markets
+
+
+# --- Preview: what changes if a rule set were active now ------------------------------------
+
+
+@dataclass(frozen=True)
+class PreviewChange:
+    """One override for one store: what the live rule sets give now and what this one would."""
+
+    store: str
+    key: str
+    live: tuple[tuple[str, object], ...]  # (rule set name, value), oldest first
+    proposed: object
+
+
+def rule_set_preview(*, rule_set: SeasonalRuleSet, phase: str) -> list[PreviewChange]:
+    """What changes, store by store, if ``rule_set`` were in ``phase`` now: every key its phase
+    sets, beside the values the rule sets live now give that store (the rule set's own live
+    phase left out, since it would be replaced). Stores: the rule set's own, else every store
+    of its markets."""
+    from customers.models import Store
+
+    proposed = (rule_set.overrides or {}).get(phase)
+    if not isinstance(proposed, dict) or not proposed:
+        return []
+    stores = list(rule_set.stores.order_by("name")) if rule_set.pk else []
+    if not stores:
+        stores = [
+            store for store in Store.objects.order_by("name") if _covers_market(rule_set, store.marketplace)
+        ]
+    changes = []
+    for store in stores:
+        live = [
+            (other, overrides)
+            for other, overrides in season_rule_sets_live(store_id=store.pk, marketplace=store.marketplace)
+            if other.pk != rule_set.pk
+        ]
+        for key, value in proposed.items():
+            changes.append(
+                PreviewChange(
+                    store=str(store),
+                    key=key,
+                    live=tuple((other.name, overrides[key]) for other, overrides in live if key in overrides),
+                    proposed=value,
+                )
+            )
+    return changes
+
+
+# --- The overrides a phase may set ----------------------------------------------------------
+
+# Every key ``SeasonalRuleSet.overrides[phase]`` may hold, with what it does and who reads it.
+# The one place these are documented (the README's "Holiday mode" section points here); the admin
+# refuses any other key so that a typo ("sla_facter") cannot silently do nothing at the peak.
+OVERRIDE_KEYS: dict[str, str] = {
+    "sla_factor": "number > 0: SLA targets are multiplied by it (1.5 = half as long again). "
+    "Read by tickets.services.sla.",
+    "auto_reply_template": "template slug of the acknowledgement for the phase, e.g. a holiday greeting "
+    "with a translation per language. Stored and validated; no sender reads it yet.",
+    "return_window_extension_until": "ISO date: orders bought in the season may come back until then. "
+    "Read by returns.services.eligibility.",
+    "return_extension_bought_from": "ISO date: first purchase day that counts as bought in the season "
+    "(default: the rule set's prepare_from).",
+    "return_extension_bought_until": "ISO date: last purchase day that counts (default: peak_until).",
+    "priority_weights": 'object {reason code: factor}, e.g. {"gift_order": 2.0}: gift orders that must '
+    "arrive before 24 December rank higher. Read by tickets.services.priority.",
+    "self_service_threshold": "number 0..1: the intent confidence above which self-service answers "
+    "by itself (replaces the store's own). Read by tickets.services.deflection.",
+    "overflow_team": "team slug that takes tickets when the regular team has no room. "
+    "Read by tickets.services.routing.",
+    "delivery_padding_days": 'whole days, or {country: days, "*": days}, added to expected delivery '
+    "(Chinese New Year: carriers and warehouses slow down). Read by logistics.selectors.",
+    "proactive_delay_notices": "true/false: tell customers of a late parcel before they ask. Stored and "
+    "validated; logistics.services.care sends notices regardless of it so far.",
+    "staffing_note": "text shown to agents in the banner (e.g. who is on overflow duty).",
+    "survey_offer": "text of the offer in the after-peak survey.",
+    "review_report": "true/false: mark the phase for the post-holiday review report.",
+}
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_iso_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _padding_ok(value: object) -> bool:
+    if isinstance(value, dict):
+        return all(
+            isinstance(days, int) and not isinstance(days, bool) and days >= 0 for days in value.values()
+        )
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+_VALUE_CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
+    "sla_factor": (lambda value: _is_number(value) and float(value) > 0, "a number above 0"),  # type: ignore[arg-type]
+    "return_window_extension_until": (_is_iso_date, "a date such as 2027-01-31"),
+    "return_extension_bought_from": (_is_iso_date, "a date such as 2026-11-01"),
+    "return_extension_bought_until": (_is_iso_date, "a date such as 2026-12-24"),
+    "priority_weights": (
+        lambda value: isinstance(value, dict) and all(_is_number(weight) for weight in value.values()),
+        'an object of numbers such as {"gift_order": 2.0}',
+    ),
+    "self_service_threshold": (
+        lambda value: _is_number(value) and 0 <= float(value) <= 1,  # type: ignore[arg-type]
+        "a number from 0 to 1",
+    ),
+    "overflow_team": (lambda value: isinstance(value, str) and bool(value), "a team slug"),
+    "auto_reply_template": (lambda value: isinstance(value, str) and bool(value), "a template slug"),
+    "delivery_padding_days": (_padding_ok, 'whole days, or {"US": 5, "*": 2}'),
+    "proactive_delay_notices": (lambda value: isinstance(value, bool), "true or false"),
+    "review_report": (lambda value: isinstance(value, bool), "true or false"),
+    "staffing_note": (lambda value: isinstance(value, str), "a text"),
+    "survey_offer": (lambda value: isinstance(value, str), "a text"),
+}
+
+
+def validate_overrides(overrides: object) -> None:
+    """Raise ``ValidationError`` naming every unknown phase, unknown key and wrong value."""
+    if not isinstance(overrides, dict):
+        raise ValidationError(_('Overrides must be an object such as {"during": {"sla_factor": 1.5}}.'))
+    phases = [SeasonalRuleSet.Phase.BEFORE, SeasonalRuleSet.Phase.DURING, SeasonalRuleSet.Phase.AFTER]
+    errors: list[str] = []
+    for phase, values in overrides.items():
+        if phase not in phases:
+            errors.append(_("Unknown phase “%(phase)s”: use before, during or after.") % {"phase": phase})
+            continue
+        if not isinstance(values, dict):
+            errors.append(_("The overrides of “%(phase)s” must be an object.") % {"phase": phase})
+            continue
+        for key, value in values.items():
+            if key not in OVERRIDE_KEYS:
+                errors.append(
+                    _("Unknown key “%(key)s” in “%(phase)s”; known keys: %(known)s.")
+                    % {"key": key, "phase": phase, "known": ", ".join(sorted(OVERRIDE_KEYS))}
+                )
+                continue
+            check, expected = _VALUE_CHECKS[key]
+            if not check(value):
+                errors.append(
+                    _("“%(key)s” in “%(phase)s” must be %(expected)s.")
+                    % {"key": key, "phase": phase, "expected": expected}
+                )
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- The scheduled swap ---------------------------------------------------------------------
+
+
+def rule_sets_swap_due(*, now: datetime | None = None) -> list[int]:
+    """Put every rule set not held by hand into the phase its calendar gives now.
+
+    Idempotent: a rule set already in its phase is left alone (no swap logged, no banner), so
+    running it twice, or from two beat ticks at once, changes nothing the second time. A phase
+    a manager set by hand (``manual_phase``) is kept until the manager returns the rule set to
+    its schedule. Returns the ids of the rule sets swapped.
+    """
+    now = now or timezone.now()
+    swapped = []
+    for rule_set in SeasonalRuleSet.objects.filter(manual_phase=False).order_by("pk"):
+        phase = rule_set_phase_at(rule_set=rule_set, when=now)
+        if phase == rule_set.phase:
+            continue
+        if rule_set_set_phase(
+            rule_set=rule_set, phase=phase, actor=None, manual=False, only_if_scheduled=True
+        ):
+            swapped.append(rule_set.pk)
+    return swapped

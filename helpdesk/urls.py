@@ -39,6 +39,8 @@ urlpatterns = [
     path("returns/", include("returns.urls")),
     # The customers' tracking page (public, no account): order number + e-mail or a signed link.
     path("track/", include("logistics.urls_public")),
+    # The customers' survey pages (public, no account): opened by the signed links of the e-mail.
+    path("survey/", include("tickets.urls_surveys")),
     path("shipments/", include("logistics.urls")),
     path("customers/", include("customers.urls")),
     path("analytics/", include("analytics.urls")),

@@ -137,6 +137,51 @@ def aftership_tracking(tracking: object) -> Parsed:
     return Parsed(update, skipped)
 
 
+def _scan(
+    *,
+    provider: str,
+    carrier: str,
+    number: str,
+    occurred: dt.datetime,
+    status: str,
+    sub_status: str,
+    raw_status: str,
+    description: str,
+    location: str,
+    country: str,
+    local_timezone: str,
+    raw: Mapping[str, Any],
+    carrier_slug: str = "",
+    carrier_code: int | None = None,
+    id_status: str | None = None,
+) -> ProviderEvent:
+    """One carrier scan. Providers give scans no id, so it is made from what the scan says
+    (``id_status`` in place of ``raw_status`` when that changes between deliveries)."""
+    return ProviderEvent(
+        provider=provider,
+        provider_event_id=event_fingerprint(
+            provider=provider,
+            carrier=carrier,
+            tracking_number=number,
+            occurred_at=occurred,
+            raw_status=raw_status if id_status is None else id_status,
+            text=description,
+        ),
+        tracking_number=number,
+        occurred_at=occurred.astimezone(dt.UTC),
+        status=status,
+        sub_status=sub_status,
+        raw_status=raw_status,
+        description=description,
+        location=location,
+        country=country,
+        local_timezone=local_timezone,
+        carrier_slug=carrier_slug,
+        carrier_code=carrier_code,
+        raw=dict(raw),
+    )
+
+
 def _aftership_checkpoint(checkpoint: Mapping[str, Any], *, number: str, slug: str) -> ProviderEvent | None:
     occurred = parse_aware(checkpoint.get("checkpoint_time"))
     if occurred is None:
@@ -153,18 +198,11 @@ def _aftership_checkpoint(checkpoint: Mapping[str, Any], *, number: str, slug: s
     )
     carrier = _text(checkpoint.get("slug"), 60) or slug
     raw_status = subtag or tag
-    return ProviderEvent(
+    return _scan(
         provider=AFTERSHIP,
-        provider_event_id=event_fingerprint(
-            provider=AFTERSHIP,
-            carrier=carrier,
-            tracking_number=number,
-            occurred_at=occurred,
-            raw_status=raw_status,
-            text=message,
-        ),
-        tracking_number=number,
-        occurred_at=occurred.astimezone(dt.UTC),
+        carrier=carrier,
+        number=number,
+        occurred=occurred,
         status=status,
         sub_status=sub_status,
         raw_status=raw_status,
@@ -172,8 +210,8 @@ def _aftership_checkpoint(checkpoint: Mapping[str, Any], *, number: str, slug: s
         location=location,
         country=country,
         local_timezone=places.checkpoint_zone(at=occurred, country=country, city=city),
+        raw=checkpoint,
         carrier_slug=carrier,
-        raw=dict(checkpoint),
     )
 
 
@@ -270,18 +308,11 @@ def _seventeen_track_event(
     description = _text(raw.get("description"))
     status, detail = refine_with_text(seventeen_track_status(sub_status=sub_status, stage=stage), description)
     raw_status = sub_status or stage
-    return ProviderEvent(
+    return _scan(
         provider=SEVENTEEN_TRACK,
-        provider_event_id=event_fingerprint(
-            provider=SEVENTEEN_TRACK,
-            carrier=str(carrier or ""),
-            tracking_number=number,
-            occurred_at=occurred,
-            raw_status=raw_status,
-            text=description,
-        ),
-        tracking_number=number,
-        occurred_at=occurred.astimezone(dt.UTC),
+        carrier=str(carrier or ""),
+        number=number,
+        occurred=occurred,
         status=status,
         sub_status=detail,
         raw_status=raw_status,
@@ -289,8 +320,8 @@ def _seventeen_track_event(
         location=_text(raw.get("location"), 200) or city,
         country=country,
         local_timezone=zone,
+        raw=raw,
         carrier_code=carrier,
-        raw=dict(raw),
     )
 
 
@@ -391,28 +422,22 @@ def _v1_events(
         status, sub_status = refine_with_text(provider_status, description)
         location = " ".join(part for part in (_text(raw.get("c"), 100), _text(raw.get("d"), 100)) if part)
         events.append(
-            ProviderEvent(
+            _scan(
                 provider=SEVENTEEN_TRACK,
-                # No state in the id: the same scan is newest first and older later.
-                provider_event_id=event_fingerprint(
-                    provider=SEVENTEEN_TRACK,
-                    carrier=str(carrier or ""),
-                    tracking_number=number,
-                    occurred_at=occurred,
-                    raw_status="",
-                    text=description,
-                ),
-                tracking_number=number,
-                occurred_at=occurred.astimezone(dt.UTC),
+                carrier=str(carrier or ""),
+                number=number,
+                occurred=occurred,
                 status=status,
                 sub_status=sub_status,
                 raw_status=str(state) if newest and state is not None else "",
+                # No state in the id: the same scan is newest first and older later.
+                id_status="",
                 description=description,
                 location=location[:200],
                 country=country,
                 local_timezone=zone,
+                raw=raw,
                 carrier_code=carrier,
-                raw=dict(raw),
             )
         )
     return tuple(events), skipped

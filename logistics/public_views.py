@@ -9,7 +9,6 @@ address and per order number. Thin views: parse, call one selector, render.
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 from django import forms
@@ -23,9 +22,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from customers.models import Store
+from helpdesk.lookup_guard import LookupLimits, LookupThrottled, guarded_lookup
+from helpdesk.signed_links import LinkExpired, LinkInvalid
 from logistics.selectors import order_find_for_tracking, tracking_page_for
 from logistics.services import links
-from logistics.throttle import tracking_lookup_throttled
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_COLOUR = "#1f6feb"
@@ -89,27 +89,26 @@ def lookup(request: HttpRequest) -> HttpResponse:
     language = page_language(request)
     if request.method == "GET":
         return _render(request, "logistics/public/lookup.html", language, form=TrackingLookupForm())
-    started = time.monotonic()
     form = TrackingLookupForm(request.POST)
     if not form.is_valid():
         return _render(request, "logistics/public/lookup.html", language, form=form, status=400)
     number, email = form.cleaned_data["order_number"], form.cleaned_data["email"]
-    if tracking_lookup_throttled(address=request.META.get("REMOTE_ADDR", ""), order_number=number):
-        _wait_until(started)
+    try:
+        order = guarded_lookup(
+            limits=_lookup_limits(),
+            address=request.META.get("REMOTE_ADDR", ""),
+            order_number=number,
+            find=lambda: order_find_for_tracking(order_number=number, email=email),
+        )
+    except LookupThrottled as refusal:
         return _render(
             request,
             "logistics/public/lookup.html",
             language,
             form=TrackingLookupForm(),
-            refused=_(
-                "Too many look-ups from your connection or for this order. For your security, "
-                "please wait %(minutes)s minutes and try again."
-            )
-            % {"minutes": max(1, settings.TRACKING_LOOKUP_WINDOW // 60)},
+            refused=refusal.message,
             status=429,
         )
-    order = order_find_for_tracking(order_number=number, email=email)
-    _wait_until(started)
     if order is None:
         # One answer, with nothing typed echoed back, for an unknown number and a wrong
         # address: the page says nothing about which orders exist or whose they are.
@@ -127,11 +126,14 @@ def lookup(request: HttpRequest) -> HttpResponse:
     return redirect(links.tracking_path_for(order, language=language))
 
 
-def _wait_until(started: float) -> None:
-    """Every look-up takes at least the minimum: its timing says nothing about the orders."""
-    remaining = settings.TRACKING_LOOKUP_MIN_MS / 1000 - (time.monotonic() - started)
-    if remaining > 0:
-        time.sleep(remaining)
+def _lookup_limits() -> LookupLimits:
+    return LookupLimits(
+        cache_prefix="tracking-lookup",
+        per_address=settings.TRACKING_LOOKUPS_PER_IP,
+        per_order=settings.TRACKING_LOOKUPS_PER_ORDER,
+        window_seconds=settings.TRACKING_LOOKUP_WINDOW,
+        min_ms=settings.TRACKING_LOOKUP_MIN_MS,
+    )
 
 
 @never_cache
@@ -140,9 +142,9 @@ def tracking_link(request: HttpRequest, token: str) -> HttpResponse:
     """``/track/<token>/``: the parcels of the order (or the one parcel) a signed link names."""
     try:
         target = links.tracking_token_read(token)
-    except links.LinkExpired:
+    except LinkExpired:
         return _link_problem(request, expired=True)
-    except links.LinkInvalid:
+    except LinkInvalid:
         return _link_problem(request, expired=False)
     page = tracking_page_for(order_id=target.order_id, shipment_id=target.shipment_id)
     if page is None:

@@ -7,16 +7,14 @@ signature, 400 a malformed body, 404 no active account for the key, 413 too larg
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from helpdesk.webhooks import WebhookRejected, webhook_body
 from logistics.models import TrackingProvider
 from logistics.selectors import tracking_account_for_webhook
 from logistics.services.events import tracking_webhook_receive
-from logistics.webhooks import WebhookRejected
 
 
 @csrf_exempt
@@ -26,17 +24,8 @@ def tracking_webhook(request: HttpRequest, provider: str, key: str) -> JsonRespo
     if account is None:
         label = TrackingProvider(provider).label
         return JsonResponse({"error": f"No active {label} account is set up for this key."}, status=404)
-    limit = settings.INBOUND_WEBHOOK_MAX_BYTES
-    too_large = JsonResponse({"error": f"The body is larger than {limit} bytes."}, status=413)
-    if _declared_length(request) > limit:
-        return too_large
     try:
-        body = request.body
-    except RequestDataTooBig:
-        return too_large
-    if len(body) > limit:
-        return too_large
-    try:
+        body = webhook_body(request)
         outcome = tracking_webhook_receive(account=account, body=body, headers=request.headers)
     except WebhookRejected as error:
         return JsonResponse({"error": error.reason}, status=error.status)
@@ -55,10 +44,3 @@ def tracking_webhook(request: HttpRequest, provider: str, key: str) -> JsonRespo
         answer["skipped"] = outcome.skipped
         answer["skipped_reason"] = "checkpoints without a readable time"
     return JsonResponse(answer, status=202 if outcome.status == "stored" else 200)
-
-
-def _declared_length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0

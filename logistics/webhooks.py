@@ -11,15 +11,18 @@ Both comparisons are constant-time. Nothing here writes: ``logistics.services.ev
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
-import json
-import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from helpdesk.webhooks import (
+    BadSignature,
+    MalformedPayload,
+    base64_hmac_sha256,
+    json_object,
+    signature_matches,
+)
 from logistics import providers
 from logistics.normalise import AFTERSHIP, SEVENTEEN_TRACK, ParcelUpdate
 
@@ -29,24 +32,6 @@ SEVENTEEN_TRACK_SIGNATURE = "sign"
 # AfterShip events whose ``msg`` is a tracking object ("edd_revise" carries one too).
 AFTERSHIP_TRACKING_EVENTS = frozenset({"tracking_update", "edd_revise"})
 SEVENTEEN_TRACK_TRACKING_EVENTS = frozenset({"TRACKING_UPDATED"})
-
-
-class WebhookRejected(Exception):
-    """A delivery that cannot be stored; ``status`` is the HTTP answer, ``reason`` says why."""
-
-    status = 400
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class BadSignature(WebhookRejected):
-    status = 401
-
-
-class MalformedPayload(WebhookRejected):
-    status = 400
 
 
 @dataclass(frozen=True)
@@ -64,15 +49,11 @@ class Delivery:
 
 
 def aftership_signature(secret: str, body: bytes) -> str:
-    return base64.b64encode(hmac.new(secret.encode("utf-8"), body, hashlib.sha256).digest()).decode("ascii")
+    return base64_hmac_sha256(secret, body)
 
 
 def seventeen_track_signature(secret: str, body: bytes) -> str:
     return hashlib.sha256(body + b"/" + secret.encode("utf-8")).hexdigest()
-
-
-def _same(given: str, expected: str) -> bool:
-    return hmac.compare_digest(given.strip().encode("utf-8", "replace"), expected.encode("ascii"))
 
 
 def verify(*, provider: str, secret: str, headers: Mapping[str, str], body: bytes) -> None:
@@ -89,34 +70,16 @@ def verify(*, provider: str, secret: str, headers: Mapping[str, str], body: byte
         raise BadSignature(f"Unknown tracking provider {provider!r}.")
     if not given:
         raise BadSignature(f"The {header} header is missing.")
-    if not _same(given, expected):
+    if not signature_matches(given, expected):
         raise BadSignature(f"The {header} signature does not match the body and the account's secret.")
 
 
 # --- bodies -------------------------------------------------------------------------------------
 
 
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"number out of range: {text[:40]}")
-    return value
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
 def parse_json(body: bytes) -> dict[str, Any]:
     """The body as a JSON object, refused when it holds what no database column takes."""
-    if not body.strip():
-        raise MalformedPayload("The body is empty: post the provider's JSON object.")
-    try:
-        payload = json.loads(body, parse_float=_finite, parse_constant=_no_constants)
-    except (ValueError, RecursionError) as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-        raise MalformedPayload(f"The body is not valid JSON: {str(error)[:200]}") from None
-    if not isinstance(payload, dict):
-        raise MalformedPayload("The body must be a JSON object.")
+    payload = json_object(body, sender="the provider's")
     # What the database will be asked to store must be storable: no NUL, no lone surrogate.
     for text in _strings(payload):
         if "\x00" in text:
@@ -142,38 +105,40 @@ def _strings(value: object) -> Iterator[str]:
             pending.extend(item)
 
 
+@dataclass(frozen=True)
+class _Envelope:
+    """Where a provider's webhook names its event and carries its tracking object."""
+
+    webhook: str  # for the error message: "an AfterShip webhook"
+    tracking_events: frozenset[str]
+    tracking_key: str
+    read_tracking: Callable[[object], providers.Parsed]
+
+
+ENVELOPES = {
+    AFTERSHIP: _Envelope(
+        "an AfterShip webhook", AFTERSHIP_TRACKING_EVENTS, "msg", providers.aftership_tracking
+    ),
+    SEVENTEEN_TRACK: _Envelope(
+        "a 17TRACK webhook", SEVENTEEN_TRACK_TRACKING_EVENTS, "data", providers.seventeen_track_item
+    ),
+}
+
+
 def parse(*, provider: str, body: bytes) -> Delivery:
     """Read a verified body; raises ``MalformedPayload`` with the reason when it has the wrong shape."""
     payload = parse_json(body)
+    envelope = ENVELOPES[provider]
+    event = payload.get("event")
+    if not isinstance(event, str) or not event:
+        raise MalformedPayload(f'"event" is missing: {envelope.webhook} names its event.')
+    if event not in envelope.tracking_events:
+        return Delivery(provider, event, None, ignored_reason=f"{event} carries no checkpoints")
+    tracking = payload.get(envelope.tracking_key)
+    if not isinstance(tracking, dict):
+        raise MalformedPayload(f'"{envelope.tracking_key}" must be the tracking object.')
     try:
-        if provider == AFTERSHIP:
-            return _aftership(payload)
-        return _seventeen_track(payload)
+        parsed = envelope.read_tracking(tracking)
     except providers.PayloadError as error:
         raise MalformedPayload(error.reason) from None
-
-
-def _aftership(payload: dict[str, Any]) -> Delivery:
-    event = payload.get("event")
-    if not isinstance(event, str) or not event:
-        raise MalformedPayload('"event" is missing: an AfterShip webhook names its event.')
-    if event not in AFTERSHIP_TRACKING_EVENTS:
-        return Delivery(AFTERSHIP, event, None, ignored_reason=f"{event} carries no checkpoints")
-    message = payload.get("msg")
-    if not isinstance(message, dict):
-        raise MalformedPayload('"msg" must be the tracking object.')
-    parsed = providers.aftership_tracking(message)
-    return Delivery(AFTERSHIP, event, parsed.update, parsed.skipped)
-
-
-def _seventeen_track(payload: dict[str, Any]) -> Delivery:
-    event = payload.get("event")
-    if not isinstance(event, str) or not event:
-        raise MalformedPayload('"event" is missing: a 17TRACK webhook names its event.')
-    if event not in SEVENTEEN_TRACK_TRACKING_EVENTS:
-        return Delivery(SEVENTEEN_TRACK, event, None, ignored_reason=f"{event} carries no checkpoints")
-    data = payload.get("data")
-    if not isinstance(data, dict):
-        raise MalformedPayload('"data" must be the tracking object.')
-    parsed = providers.seventeen_track_item(data)
-    return Delivery(SEVENTEEN_TRACK, event, parsed.update, parsed.skipped)
+    return Delivery(provider, event, parsed.update, parsed.skipped)

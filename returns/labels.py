@@ -28,6 +28,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from returns.models import ReturnLine, ReturnRequest
 from returns.portal.links import status_url
+from returns.services.eligibility import policy_for
 
 LATIN = "Helvetica"
 LATIN_BOLD = "Helvetica-Bold"
@@ -144,9 +145,16 @@ class _Label:
 
     def _to_address(self) -> list[str]:
         store = self.rr.store
-        lines = [store.name, _("Returns department")]
-        if store.marketplace:
-            lines.append(store.marketplace)
+        policy = policy_for(store=store, category="")
+        address = [
+            line.strip() for line in (policy.return_address if policy else "").splitlines() if line.strip()
+        ]
+        if address:
+            lines = [store.name, *address]
+        else:
+            lines = [store.name, _("Returns department")]
+            if store.marketplace:
+                lines.append(store.marketplace)
         lines.append(self.rr.rma_number)
         return [self.fit(line, 85 * mm, 13) for line in lines]
 

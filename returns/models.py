@@ -141,6 +141,14 @@ class ReturnPolicy(models.Model):
     expire_after_days = models.PositiveIntegerField(
         _("expire approved returns not shipped after (days)"), default=14
     )
+    return_address = models.TextField(
+        _("return address"),
+        blank=True,
+        help_text=_(
+            "Where returned parcels go, one line per address line, printed on the label. "
+            "Empty: the store's name and marketplace."
+        ),
+    )
     priority = models.PositiveSmallIntegerField(_("precedence"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
 

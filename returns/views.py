@@ -3,7 +3,7 @@
 Thin views: parse input, call one selector or service, turn an ``ApplicationError`` into a
 message, redirect back. Returns are fetched through store-scoped selectors, so a return of
 another team's store is a 404, the same as a missing one. Deciding needs
-``returns.change_returnrequest`` (team leads, managers); inspecting ``returns.change_returnline``.
+``returns.change_returnrequest`` (agents, team leads, managers; see returns migration 0004); inspecting ``returns.change_returnline``.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from customers.selectors import store_list_for_user
 from helpdesk.exceptions import ApplicationError
-from returns.forms import InspectionForm, decision_forms
+from returns.forms import DecisionForm, InspectionForm, decision_forms
 from returns.labels import render_return_label
-from returns.models import ReturnPhoto, ReturnRequest
+from returns.models import ReturnLine, ReturnPhoto, ReturnRequest
 from returns.selectors import return_get_for_user, return_list, return_photo_get_for_user
 from returns.services.workflow import return_approve, return_inspect, return_reject
 
@@ -79,11 +79,31 @@ def return_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
     return_request = _return(request, return_id)
-    rules = return_request.decision_rules if isinstance(return_request.decision_rules, list) else []
     lines = list(return_request.lines.all())
     may_decide = request.user.has_perm(DECIDE) and return_request.status in DECIDABLE
     may_inspect = request.user.has_perm(INSPECT) and return_request.status == ReturnRequest.Status.RECEIVED
     approve_form, reject_form = decision_forms(return_request) if may_decide else (None, None)
+    return _detail_page(
+        request,
+        return_request,
+        lines,
+        approve_form=approve_form,
+        reject_form=reject_form,
+        inspection_form=InspectionForm(lines=lines) if may_inspect else None,
+    )
+
+
+def _detail_page(
+    request: HttpRequest,
+    return_request: ReturnRequest,
+    lines: list[ReturnLine],
+    *,
+    approve_form: DecisionForm | None = None,
+    reject_form: DecisionForm | None = None,
+    inspection_form: InspectionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    rules = return_request.decision_rules if isinstance(return_request.decision_rules, list) else []
     return render(
         request,
         "returns/detail.html",
@@ -95,52 +115,45 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
             "rules": [rule for rule in rules if isinstance(rule, dict)],
             "approve_form": approve_form,
             "reject_form": reject_form,
-            "inspection_form": InspectionForm(lines=lines) if may_inspect else None,
+            "inspection_form": inspection_form,
             "has_label": bool(return_request.label)
             or return_request.status == ReturnRequest.Status.LABEL_ISSUED,
         },
+        status=status,
     )
 
 
 @login_required
 @require_POST
 def return_approve_view(request: HttpRequest, return_id: int) -> HttpResponse:
-    return_request = _return(request, return_id)
-    if not request.user.has_perm(DECIDE):
-        messages.error(request, _("Only team leads and managers may decide returns."))
-        return redirect("returns:detail", return_id=return_request.pk)
-    form, _reject = decision_forms(return_request, request.POST)
-    if form.is_valid():
-        try:
-            decided = return_approve(
-                return_request=return_request, actor=request.user, note=form.cleaned_data["note"]
-            )
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Return %(rma)s approved.") % {"rma": decided.rma_number})
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("returns:detail", return_id=return_request.pk)
+    return _decide(request, return_id, approve=True)
 
 
 @login_required
 @require_POST
 def return_reject_view(request: HttpRequest, return_id: int) -> HttpResponse:
+    return _decide(request, return_id, approve=False)
+
+
+def _decide(request: HttpRequest, return_id: int, *, approve: bool) -> HttpResponse:
+    """Approve or reject with the agent's note; either way back to the return's page."""
     return_request = _return(request, return_id)
     if not request.user.has_perm(DECIDE):
-        messages.error(request, _("Only team leads and managers may decide returns."))
+        messages.error(request, _("Your role may not decide returns."))
         return redirect("returns:detail", return_id=return_request.pk)
-    _approve, form = decision_forms(return_request, request.POST)
+    approve_form, reject_form = decision_forms(return_request, request.POST)
+    form = approve_form if approve else reject_form
     if form.is_valid():
+        decide = return_approve if approve else return_reject
         try:
-            decided = return_reject(
+            decided = decide(
                 return_request=return_request, actor=request.user, note=form.cleaned_data["note"]
             )
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Return %(rma)s rejected.") % {"rma": decided.rma_number})
+            done = _("Return %(rma)s approved.") if approve else _("Return %(rma)s rejected.")
+            messages.success(request, done % {"rma": decided.rma_number})
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("returns:detail", return_id=return_request.pk)
@@ -151,29 +164,13 @@ def return_reject_view(request: HttpRequest, return_id: int) -> HttpResponse:
 def return_inspect_view(request: HttpRequest, return_id: int) -> HttpResponse:
     return_request = _return(request, return_id)
     if not request.user.has_perm(INSPECT):
-        messages.error(request, _("Only team leads and managers may record inspections."))
+        messages.error(request, _("Your role may not record inspections."))
         return redirect("returns:detail", return_id=return_request.pk)
     lines = list(return_request.lines.all())
     form = InspectionForm(request.POST, request.FILES, lines=lines)
     if not form.is_valid():
         # The page again, with the errors beside their fields and the notes kept.
-        approve_form, reject_form = (None, None)
-        return render(
-            request,
-            "returns/detail.html",
-            {
-                "return": return_request,
-                "lines": lines,
-                "events": return_request.events.all(),
-                "refunds": return_request.refunds.all(),
-                "rules": [r for r in return_request.decision_rules or [] if isinstance(r, dict)],
-                "approve_form": approve_form,
-                "reject_form": reject_form,
-                "inspection_form": form,
-                "has_label": bool(return_request.label),
-            },
-            status=400,
-        )
+        return _detail_page(request, return_request, lines, inspection_form=form, status=400)
     try:
         inspected = return_inspect(
             return_request=return_request, results=form.results, actor=request.user, photos=form.photos

@@ -11,6 +11,7 @@ from urllib.parse import quote
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from customers.models import Platform
 from helpdesk.nlp import artefacts, loading, training
@@ -23,6 +24,17 @@ def role(name: str) -> Group:
         create_roles = importlib.import_module("helpdesk.migrations.0002_create_roles").create_roles
         create_roles(apps, None)
     return Group.objects.get(name=name)
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """LocaleMiddleware activates the request's language and never deactivates it, so a test
+    client's German or Chinese request would leave that language active for the rest of the
+    test and for every later test in the process: texts that services write would then depend
+    on which tests ran before."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

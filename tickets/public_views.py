@@ -10,7 +10,6 @@ import re
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from customers.models import Store
 from customers.selectors import store_for_inbound_key, store_public_languages
-from tickets.ingest.platforms import WebhookRejected
+from helpdesk.webhooks import WebhookRejected, declared_length, webhook_body
 from tickets.public_forms import ContactForm, new_form_token, rate_limit_exceeded
 from tickets.services.contact import ContactSubmission, contact_form_submit
 from tickets.services.platforms import platform_webhook_receive
@@ -43,17 +42,8 @@ def platform_webhook(request: HttpRequest, platform: str, key: str) -> JsonRespo
     store = store_for_inbound_key(key=key)
     if store is None or store.platform != platform:
         return JsonResponse({"error": f"No active {platform} store has this key."}, status=404)
-    limit = settings.INBOUND_WEBHOOK_MAX_BYTES
-    too_large = JsonResponse({"error": f"The body is larger than {limit} bytes."}, status=413)
-    if _declared_length(request) > limit:
-        return too_large
     try:
-        body = request.body
-    except RequestDataTooBig:
-        return too_large
-    if len(body) > limit:
-        return too_large
-    try:
+        body = webhook_body(request)
         outcome = platform_webhook_receive(store=store, platform=platform, body=body, headers=request.headers)
     except WebhookRejected as error:
         return JsonResponse({"error": error.reason}, status=error.status)
@@ -64,13 +54,6 @@ def platform_webhook(request: HttpRequest, platform: str, key: str) -> JsonRespo
         answer["message"] = outcome.result.message.pk
         answer["ticket"] = outcome.result.ticket.reference if outcome.result.ticket else None
     return JsonResponse(answer, status=202 if outcome.status == "stored" else 200)
-
-
-def _declared_length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
 
 
 # --- the contact form -----------------------------------------------------------------------
@@ -85,7 +68,7 @@ def contact(request: HttpRequest, key: str) -> HttpResponse:
         status, refused = 200, ""
         if request.method == "GET":
             form = ContactForm(initial={"token": new_form_token()})
-        elif _declared_length(request) > _max_form_bytes():
+        elif declared_length(request) > _max_form_bytes():
             form, status = ContactForm(initial={"token": new_form_token()}), 413
             refused = _("The files are too large to send. Please attach fewer or smaller files.")
         elif rate_limit_exceeded(request.META.get("REMOTE_ADDR", "")):

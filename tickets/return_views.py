@@ -21,7 +21,7 @@ from helpdesk.exceptions import ApplicationError
 from returns.models import ItemCondition, ReturnReason, ReturnRequest
 from returns.portal.forms import ReturnItemsForm, line_prefix
 from returns.services.eligibility import LineEligibility, order_facts, order_line_eligibility
-from returns.services.requests import ReturnLineInput, return_request_submit
+from returns.services.requests import return_request_submit
 from tickets.models import Ticket
 from tickets.selectors import ticket_get_for_agent
 
@@ -57,18 +57,7 @@ def ticket_return_new(request: HttpRequest, ticket_id: int) -> HttpResponse:
             try:
                 return_request = return_request_submit(
                     order=order,
-                    lines=[
-                        ReturnLineInput(
-                            order_line=line.order_line,
-                            quantity=line.quantity,
-                            reason=line.reason,
-                            condition=line.condition,
-                            comment=line.comment,
-                            exchange_for=line.exchange_for,
-                            photos=line.photos,
-                        )
-                        for line in form.chosen
-                    ],
+                    lines=form.chosen,
                     resolution=form.cleaned_data["resolution"],
                     source=ReturnRequest.Source.AGENT,
                     submission_key=f"agent-{ticket.pk}-{key}"[:64],

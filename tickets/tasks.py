@@ -10,7 +10,7 @@ from celery import Task, shared_task
 from django.utils import timezone
 
 from tickets.models import Mailbox, Message, Team
-from tickets.services import mailboxes, message_deliver, message_delivery_failed, proactive, sla
+from tickets.services import mailboxes, message_deliver, message_delivery_failed, proactive, sla, surveys
 from tickets.services.assignment import team_assign_waiting
 from tickets.services.triage import message_triage as triage
 
@@ -93,3 +93,9 @@ def parcel_anomaly_ticket_open(anomaly_id: int) -> int | None:
     """A ticket for a severe parcel anomaly (once), routed and assigned like any other."""
     ticket = proactive.parcel_anomaly_ticket_open(anomaly_id=anomaly_id)
     return ticket.pk if ticket is not None else None
+
+
+@shared_task(ignore_result=True)
+def surveys_send_due() -> int:
+    """Scheduled by beat: send the CSAT and loyalty surveys that are due, in batches."""
+    return surveys.surveys_send_due()

@@ -22,6 +22,9 @@ AGENT = [
     "returns.add_returnrequest",
     "returns.add_returnline",
     "returns.add_compensationoffer",
+    # Deciding returns in review and inspecting them (granted to existing databases by returns 0004).
+    "returns.change_returnrequest",
+    "returns.change_returnline",
 ]
 TEAM_LEAD = [
     *AGENT,

@@ -404,6 +404,11 @@ TRACKING_LOOKUP_WINDOW = env_int("TRACKING_LOOKUP_WINDOW", 900, minimum=1)
 TRACKING_LOOKUP_MIN_MS = env_int("TRACKING_LOOKUP_MIN_MS", 300, minimum=0)
 TRACKING_LINK_DAYS = env_int("TRACKING_LINK_DAYS", 120, minimum=1)
 
+# --- Privacy (customers/privacy.py) --------------------------------------------------------
+# Message bodies and attachments older than this many months are purged nightly (the tickets and
+# the messages' metadata stay). 0 keeps them for ever.
+MESSAGE_RETENTION_MONTHS = env_int("MESSAGE_RETENTION_MONTHS", 0, minimum=0)
+
 # --- Platform connectors (helpdesk/platforms/) ---------------------------------------------
 # Shopify Admin API access tokens per shop: "shop.myshopify.com=shpat_…,other.myshopify.com=…".
 # A Shopify store (its platform account id is the shop domain) without a token refunds by hand.

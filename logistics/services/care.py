@@ -50,7 +50,6 @@ class AnomalyEscalation:
 
     anomaly_id: int
     kind: str
-    kind_label: str
     severity: int
     detail: str
     detected_at: dt.datetime
@@ -168,7 +167,6 @@ def anomaly_escalation_claim(*, anomaly_id: int, now: dt.datetime | None = None)
     return AnomalyEscalation(
         anomaly_id=anomaly.pk,
         kind=anomaly.kind,
-        kind_label=str(anomaly.get_kind_display()),
         severity=anomaly.severity,
         detail=anomaly.detail,
         detected_at=anomaly.detected_at,

@@ -14,18 +14,11 @@ from django.core import signing
 from django.urls import reverse
 
 from customers.models import Order
+from helpdesk.signed_links import LinkInvalid, signed_object_load
 from logistics.models import Shipment
 
 SALT = "logistics.tracking.link"
 DAY = 24 * 3600
-
-
-class LinkExpired(Exception):
-    """A genuine link that is too old."""
-
-
-class LinkInvalid(Exception):
-    """A link that was not made here, or was changed."""
 
 
 @dataclass(frozen=True)
@@ -59,14 +52,7 @@ def tracking_link_for(target: Shipment | Order, *, language: str = "") -> str:
 
 def tracking_token_read(token: str) -> LinkTarget:
     """What a token names; raises ``LinkExpired`` or ``LinkInvalid``."""
-    try:
-        data = signing.loads(token, salt=SALT, max_age=settings.TRACKING_LINK_DAYS * DAY)
-    except signing.SignatureExpired as error:
-        raise LinkExpired from error
-    except signing.BadSignature as error:
-        raise LinkInvalid from error
-    if not isinstance(data, dict):
-        raise LinkInvalid
+    data = signed_object_load(token, salt=SALT, max_age=settings.TRACKING_LINK_DAYS * DAY)
     order_id, shipment_id = data.get("o"), data.get("s")
     if isinstance(order_id, int) and not isinstance(order_id, bool):
         return LinkTarget(order_id=order_id)

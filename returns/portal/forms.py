@@ -23,6 +23,7 @@ from returns.models import ItemCondition, Resolution, ReturnReason
 from returns.portal.photos import ACCEPT, photos_clean
 from returns.services.eligibility import LineEligibility
 from returns.services.photos import PhotoInput
+from returns.services.requests import ReturnLineInput
 
 
 class PortalForm(forms.Form):
@@ -88,17 +89,6 @@ class LineRow:
     @property
     def exchange_options(self) -> list[Product]:
         return self.eligibility.exchange_options
-
-
-@dataclass(frozen=True)
-class ChosenLine:
-    order_line: OrderLine
-    quantity: int
-    reason: str
-    condition: str
-    comment: str
-    exchange_for: Product | None
-    photos: list[PhotoInput]
 
 
 def line_prefix(order_line: OrderLine) -> str:
@@ -186,7 +176,7 @@ class ReturnItemsForm(PortalForm):
         ]
         if offered:
             self.fields["resolution"].initial = offered[0]
-        self.chosen: list[ChosenLine] = []
+        self.chosen: list[ReturnLineInput] = []
 
     # --- for the template ------------------------------------------------------------------
 
@@ -242,7 +232,7 @@ class ReturnItemsForm(PortalForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         resolution = cleaned.get("resolution", "")
-        chosen: list[ChosenLine] = []
+        chosen: list[ReturnLineInput] = []
         for order_line, eligibility in self.lines:
             prefix = line_prefix(order_line)
             if not eligibility.eligible or not cleaned.get(f"{prefix}-selected"):
@@ -262,7 +252,7 @@ class ReturnItemsForm(PortalForm):
         prefix: str,
         cleaned: dict[str, Any],
         resolution: str,
-    ) -> ChosenLine | None:
+    ) -> ReturnLineInput | None:
         ok = True
 
         def refuse(field: str, message: str) -> None:
@@ -319,7 +309,7 @@ class ReturnItemsForm(PortalForm):
                 )
         if not ok:
             return None
-        return ChosenLine(
+        return ReturnLineInput(
             order_line=order_line,
             quantity=int(quantity or 0),
             reason=reason,

@@ -9,38 +9,18 @@ Each has its own salt, so a token of one kind is never accepted as another.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core import signing
 from django.urls import reverse
+
+from helpdesk.signed_links import LinkExpired, LinkInvalid, signed_object_load
 
 STATUS_SALT = "returns.portal.status"
 ORDER_SALT = "returns.portal.order"
 SESSION_SALT = "returns.portal.session"
 SESSION_KEY = "returns_portal_order"
 DAY = 24 * 3600
-
-
-class LinkExpired(Exception):
-    """A genuine link that is too old."""
-
-
-class LinkInvalid(Exception):
-    """A link that was not made here, or was changed."""
-
-
-def _load(token: str, *, salt: str, max_age: int) -> dict[str, Any]:
-    try:
-        data = signing.loads(token, salt=salt, max_age=max_age)
-    except signing.SignatureExpired as error:
-        raise LinkExpired from error
-    except signing.BadSignature as error:
-        raise LinkInvalid from error
-    if not isinstance(data, dict):
-        raise LinkInvalid
-    return data
 
 
 def public_url(path: str) -> str:
@@ -57,7 +37,7 @@ def status_token(*, return_id: int, rma_number: str) -> str:
 
 def status_token_read(token: str) -> tuple[int, str]:
     """The return id and RMA number a status token names (raises LinkExpired / LinkInvalid)."""
-    data = _load(token, salt=STATUS_SALT, max_age=settings.RETURNS_STATUS_LINK_DAYS * DAY)
+    data = signed_object_load(token, salt=STATUS_SALT, max_age=settings.RETURNS_STATUS_LINK_DAYS * DAY)
     return_id, rma_number = data.get("r"), data.get("n")
     if not isinstance(return_id, int) or not isinstance(rma_number, str):
         raise LinkInvalid
@@ -83,7 +63,7 @@ def order_token(*, order_id: int) -> str:
 
 
 def order_token_read(token: str) -> int:
-    data = _load(token, salt=ORDER_SALT, max_age=settings.RETURNS_ORDER_LINK_DAYS * DAY)
+    data = signed_object_load(token, salt=ORDER_SALT, max_age=settings.RETURNS_ORDER_LINK_DAYS * DAY)
     order_id = data.get("o")
     if not isinstance(order_id, int):
         raise LinkInvalid
@@ -127,7 +107,9 @@ def session_order_id(session: SessionBase) -> int | None:
     if not isinstance(token, str):
         return None
     try:
-        data = _load(token, salt=SESSION_SALT, max_age=settings.RETURNS_PORTAL_SESSION_MINUTES * 60)
+        data = signed_object_load(
+            token, salt=SESSION_SALT, max_age=settings.RETURNS_PORTAL_SESSION_MINUTES * 60
+        )
     except (LinkExpired, LinkInvalid):
         session.pop(SESSION_KEY, None)
         return None

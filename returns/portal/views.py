@@ -9,7 +9,6 @@ says what to do next (4xx), never a 500.
 from __future__ import annotations
 
 import re
-import time
 import uuid
 import zoneinfo
 from typing import Any
@@ -27,6 +26,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from customers.models import Order, Store
 from helpdesk.exceptions import ApplicationError
+from helpdesk.lookup_guard import LookupLimits, LookupThrottled, guarded_lookup
+from helpdesk.signed_links import LinkExpired, LinkInvalid
+from helpdesk.webhooks import declared_length
 from returns.models import ReturnRequest
 from returns.portal import links
 from returns.portal.forms import LookupForm, ReturnItemsForm
@@ -39,10 +41,9 @@ from returns.portal.selectors import (
     return_for_status,
     return_parcel_events,
 )
-from returns.portal.throttle import lookup_throttled
 from returns.portal.timeline import return_timeline
 from returns.services.eligibility import order_facts, order_line_eligibility
-from returns.services.requests import ReturnLineInput, return_request_submit
+from returns.services.requests import return_request_submit
 from returns.services.workflow import return_cancel_by_customer
 
 LANGUAGE_SESSION_KEY = "returns_portal_language"
@@ -134,27 +135,26 @@ def lookup(request: HttpRequest) -> HttpResponse:
             form=LookupForm(),
             has_order=_session_order(request) is not None,
         )
-    started = time.monotonic()
     form = LookupForm(request.POST)
     if not form.is_valid():
         return _page(request, "returns/portal/lookup.html", language, form=form, status=400)
     number, proof = form.cleaned_data["order_number"], form.cleaned_data["proof"]
-    if lookup_throttled(address=request.META.get("REMOTE_ADDR", ""), order_number=number):
-        _wait_until(started)
+    try:
+        order = guarded_lookup(
+            limits=_lookup_limits(),
+            address=request.META.get("REMOTE_ADDR", ""),
+            order_number=number,
+            find=lambda: order_find_for_portal(order_number=number, proof=proof),
+        )
+    except LookupThrottled as refusal:
         return _page(
             request,
             "returns/portal/lookup.html",
             language,
             form=form,
-            refused=_(
-                "Too many look-ups from your connection or for this order. For your security, "
-                "please wait %(minutes)s minutes and try again."
-            )
-            % {"minutes": max(1, settings.RETURNS_PORTAL_LOOKUP_WINDOW // 60)},
+            refused=refusal.message,
             status=429,
         )
-    order = order_find_for_portal(order_number=number, proof=proof)
-    _wait_until(started)
     if order is None:
         # One answer, byte for byte, for an unknown number and a wrong e-mail or postal code
         # (the form comes back empty, so not even the echo differs): nobody learns from the
@@ -174,11 +174,14 @@ def lookup(request: HttpRequest) -> HttpResponse:
     return redirect(_with_language(reverse("returns_portal:order"), language))
 
 
-def _wait_until(started: float) -> None:
-    """Every look-up takes at least the minimum: its timing says nothing about the orders."""
-    remaining = settings.RETURNS_PORTAL_LOOKUP_MIN_MS / 1000 - (time.monotonic() - started)
-    if remaining > 0:
-        time.sleep(remaining)
+def _lookup_limits() -> LookupLimits:
+    return LookupLimits(
+        cache_prefix="returns-portal",
+        per_address=settings.RETURNS_PORTAL_LOOKUPS_PER_IP,
+        per_order=settings.RETURNS_PORTAL_LOOKUPS_PER_ORDER,
+        window_seconds=settings.RETURNS_PORTAL_LOOKUP_WINDOW,
+        min_ms=settings.RETURNS_PORTAL_LOOKUP_MIN_MS,
+    )
 
 
 def _session_order(request: HttpRequest) -> Order | None:
@@ -193,9 +196,9 @@ def order_link(request: HttpRequest, token: str) -> HttpResponse:
     language = portal_language(request)
     try:
         order_id = links.order_token_read(token)
-    except links.LinkExpired:
+    except LinkExpired:
         return _link_problem(request, language, expired=True)
-    except links.LinkInvalid:
+    except LinkInvalid:
         return _link_problem(request, language, expired=False)
     order = order_for_portal(order_id=order_id)
     if order is None:
@@ -243,7 +246,7 @@ def order_page(request: HttpRequest) -> HttpResponse:
         refused = ""
         if request.method == "GET":
             form = ReturnItemsForm(lines=lines, initial={"submission_key": uuid.uuid4().hex})
-        elif _declared_length(request) > _max_upload_bytes(len(lines)):
+        elif declared_length(request) > _max_upload_bytes(len(lines)):
             form = ReturnItemsForm(lines=lines, initial={"submission_key": uuid.uuid4().hex})
             refused = _("The photos are too large to send together. Please send fewer or smaller photos.")
             status = 413
@@ -288,18 +291,7 @@ def _submit(request: HttpRequest, form: ReturnItemsForm, order: Order, language:
     try:
         return_request = return_request_submit(
             order=order,
-            lines=[
-                ReturnLineInput(
-                    order_line=line.order_line,
-                    quantity=line.quantity,
-                    reason=line.reason,
-                    condition=line.condition,
-                    comment=line.comment,
-                    exchange_for=line.exchange_for,
-                    photos=line.photos,
-                )
-                for line in form.chosen
-            ],
+            lines=form.chosen,
             resolution=form.cleaned_data["resolution"],
             source=ReturnRequest.Source.PORTAL,
             submission_key=submission_key,
@@ -317,13 +309,6 @@ def _submit(request: HttpRequest, form: ReturnItemsForm, order: Order, language:
     )
 
 
-def _declared_length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
-
-
 def _max_upload_bytes(line_count: int) -> int:
     per_line = settings.RETURNS_PHOTOS_PER_LINE * settings.RETURNS_PHOTO_MAX_BYTES
     return max(1, line_count) * per_line + FORM_OVERHEAD_BYTES
@@ -336,9 +321,9 @@ def _return_from_token(request: HttpRequest, token: str) -> tuple[ReturnRequest 
     """The return a status link names, or the page that explains why the link does not work."""
     try:
         return_id, rma_number = links.status_token_read(token)
-    except links.LinkExpired:
+    except LinkExpired:
         return None, _link_problem(request, portal_language(request), expired=True)
-    except links.LinkInvalid:
+    except LinkInvalid:
         return None, _link_problem(request, portal_language(request), expired=False)
     return_request = return_for_status(return_id=return_id, rma_number=rma_number)
     if return_request is None:
@@ -384,7 +369,6 @@ def _cancellable(return_request: ReturnRequest) -> bool:
     shipment = return_request.return_shipment
     shipped = shipment is not None and shipment.status not in NOT_SHIPPED
     return not shipped and ReturnRequest.Status.CANCELLED in ALLOWED_TRANSITIONS[return_request.status]
-
 
 
 @never_cache

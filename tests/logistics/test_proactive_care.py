@@ -158,6 +158,8 @@ def test_a_severe_anomaly_opens_one_ticket_routed_and_assigned_with_a_note_for_t
     store_eu, team_eu, agent_eu, customer, mailbox, mailoutbox, django_capture_on_commit_callbacks
 ):
     AgentProfile.objects.filter(user=agent_eu).update(languages=["de", "zh"])
+    team_eu.working_language = "zh-hans"  # a Chinese-speaking team serving German buyers
+    team_eu.save(update_fields=["working_language"])
     late = parcel(store_eu, customer, last_event_at=NOW - HOUR, promised_by=(NOW - 10 * DAY).date())
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
@@ -178,13 +180,16 @@ def test_a_severe_anomaly_opens_one_ticket_routed_and_assigned_with_a_note_for_t
     assert ticket.status == Ticket.Status.OPEN
     assert ticket.order == late.order
     assert any(reason["code"] == "parcel_anomaly" for reason in ticket.priority_reasons)
+    # The note is for the agent: in the team's working language, whatever the customer speaks.
     note = ticket.messages.get(direction=Message.Direction.INTERNAL)
-    assert "LX123456785CN" in note.body_text
-    assert "Promised by" in note.body_text
-    assert f"{customer.orders_count} orders" in note.body_text
-    with translation.override(team_eu.working_language):  # the note is in the team's language
-        expected = suggestion.tier_label if suggestion is not None else "none for now"
-    assert f"Suggested compensation: {expected}" in note.body_text
+    assert note.sender_name == "包裹监控"  # "Parcel watch"
+    assert note.body_text.startswith("包裹 LX123456785CN（")
+    assert "）：延误。" in note.body_text  # the anomaly, "Late", named in Chinese too
+    assert "承诺送达 2025-02-28" in note.body_text  # "promised by"
+    assert f"{customer.orders_count} 个订单" in note.body_text  # "orders"
+    assert suggestion is not None
+    with translation.override("zh-hans"):
+        assert f"建议补偿：{suggestion.tier_label}（" in note.body_text  # "Suggested compensation"
     # The customer's notice went out once, on the same ticket.
     assert list(ticket.messages.filter(kind=Message.Kind.PROACTIVE).values_list("subject", flat=True)) == [
         f"Ihr Paket LX123456785CN verspätet sich [#{ticket.reference}]"

@@ -116,9 +116,14 @@ def jpeg(*, size: tuple[int, int] = (64, 48), gps: bool = False) -> bytes:
     return buffer.getvalue()
 
 
-def found(client: Client, order: Order, *, proof: str = "anna.schmidt@example.de") -> Client:
+def found(
+    client: Client, order: Order, *, proof: str = "anna.schmidt@example.de", language: str = ""
+) -> Client:
+    """Look the order up; with ``language`` the customer picks that language first (``?lang=``,
+    which the portal remembers for the visit), else the portal speaks the shop's (German)."""
+    query = f"?lang={language}" if language else ""
     response = client.post(
-        reverse("returns_portal:lookup"), {"order_number": order.external_id, "proof": proof}
+        reverse("returns_portal:lookup") + query, {"order_number": order.external_id, "proof": proof}
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     return client

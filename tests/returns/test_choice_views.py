@@ -62,9 +62,10 @@ def offer(express):
     return offer
 
 
-def path_of(offer: CompensationOffer) -> str:
+def path_of(offer: CompensationOffer, *, language: str = "") -> str:
+    """The link's path; with ``language`` as the customer's pick from the page's language menu."""
     link = compensation_choice_link(offer)
-    return link[link.index("/offer/") :]
+    return link[link.index("/offer/") :] + (f"?lang={language}" if language else "")
 
 
 def test_the_link_opens_the_three_options_in_the_customers_language(client, offer):
@@ -73,6 +74,7 @@ def test_the_link_opens_the_three_options_in_the_customers_language(client, offe
     assert response.status_code == 200
     page = response.content.decode()
     assert '<html lang="de">' in page
+    assert "Vollständige Erstattung" in page  # "A full refund"
     assert 'name="viewport"' in page
     assert "302-1234567" in page
     for code in ("wait_with_coupon", "reship_express", "full_refund"):
@@ -91,7 +93,7 @@ def test_the_link_is_absolute_and_signed(offer, settings):
 
 
 def test_choosing_the_full_refund_records_it_and_issues_exactly_one_refund(client, offer):
-    response = client.post(path_of(offer), {"option": "full_refund"})
+    response = client.post(path_of(offer, language="en"), {"option": "full_refund"})
 
     assert response.status_code == 302
     offer.refresh_from_db()
@@ -107,7 +109,7 @@ def test_choosing_the_full_refund_records_it_and_issues_exactly_one_refund(clien
 def test_a_second_submit_shows_the_first_choice_and_changes_nothing(client, offer):
     client.post(path_of(offer), {"option": "full_refund"})
 
-    response = client.post(path_of(offer), {"option": "wait_with_coupon"}, follow=True)
+    response = client.post(path_of(offer, language="en"), {"option": "wait_with_coupon"}, follow=True)
 
     offer.refresh_from_db()
     assert offer.chosen_option == "full_refund"
@@ -127,7 +129,7 @@ def test_the_same_choice_sent_twice_makes_one_refund(client, offer):
 def test_a_second_tab_opened_after_the_choice_shows_it(client, offer):
     client.post(path_of(offer), {"option": "wait_with_coupon"})
 
-    page = client.get(path_of(offer)).content.decode()
+    page = client.get(path_of(offer, language="en")).content.decode()
 
     assert "your choice is recorded" in page
     assert 'name="option"' not in page
@@ -171,8 +173,8 @@ def test_an_expired_link_says_so_in_the_customers_language(client, offer):
 
     assert response.status_code == 410
     page = response.content.decode()
-    assert "This link has expired" in page
     assert '<html lang="de">' in page
+    assert "Dieser Link ist abgelaufen" in page  # "This link has expired"
     assert posted.status_code == 410
     assert not Refund.objects.exists()
 
@@ -211,7 +213,7 @@ def test_a_declined_offer_is_no_longer_available(client, offer):
     offer.status = CompensationOffer.Status.DECLINED
     offer.save()
 
-    response = client.post(path_of(offer), {"option": "full_refund"}, follow=True)
+    response = client.post(path_of(offer, language="en"), {"option": "full_refund"}, follow=True)
 
     assert "no longer available" in response.content.decode()
     assert not Refund.objects.exists()

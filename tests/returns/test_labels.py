@@ -65,6 +65,18 @@ def test_the_label_is_a_one_page_pdf_with_the_rma_the_addresses_and_the_items(re
     assert b"RMA-7KQ2M9" in pdf  # also in the document's metadata, for the PDF viewer's title
 
 
+def test_the_label_sends_the_parcel_to_the_store_policy_s_return_address(return_request):
+    return_request.store.return_policies.filter(category="").update(
+        return_address="Retourenlager Süd\nLagerstraße 4\n85748 Garching\nDE"
+    )
+
+    text = page_text(render_return_label(return_request))
+
+    assert "Retourenlager" in text
+    assert "85748 Garching" in text
+    assert "Returns department" not in text
+
+
 def test_the_label_has_a_barcode_and_a_qr_code(return_request):
     text = page_text(render_return_label(return_request))
 

@@ -93,14 +93,14 @@ def test_the_customer_downloads_the_label_with_the_link_only(client, approved):
 def test_a_return_without_a_label_says_so_instead_of_a_download(client, approved):
     ReturnRequest.objects.filter(pk=approved.pk).update(label="")
 
-    response = client.get(status_path(approved, "label.pdf"))
+    response = client.get(status_path(approved, "label.pdf?lang=en"))
 
     assert response.status_code == 404
     assert "No label yet" in response.content.decode()
 
 
 def test_the_customer_cancels_before_shipping(client, approved):
-    response = client.post(status_path(approved, "cancel/"), follow=True)
+    response = client.post(status_path(approved, "cancel/?lang=en"), follow=True)
 
     approved.refresh_from_db()
     assert approved.status == ReturnRequest.Status.CANCELLED
@@ -113,7 +113,7 @@ def test_the_customer_cancels_before_shipping(client, approved):
 def test_cancelling_twice_explains_instead_of_failing(client, approved):
     client.post(status_path(approved, "cancel/"))
 
-    response = client.post(status_path(approved, "cancel/"), follow=True)
+    response = client.post(status_path(approved, "cancel/?lang=en"), follow=True)
 
     assert response.status_code == 200
     assert "can no longer be cancelled" in response.content.decode()
@@ -152,6 +152,7 @@ def test_the_status_page_speaks_the_customer_s_language(client, approved):
     page = client.get(status_path(approved)).content.decode()  # no Accept-Language: the return's language
 
     assert '<html lang="de">' in page
+    assert "Ihre Rücksendung wurde genehmigt" in page  # "Your return is approved"
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans", "es", "de", "fr", "it", "ja", "pt"])

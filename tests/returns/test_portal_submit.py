@@ -35,7 +35,9 @@ def order():
 
 @pytest.fixture
 def customer(client, order):
-    return found(client, order)
+    """A customer who picked English: these tests read the portal's texts; the German the shop
+    speaks by default is checked on its own below."""
+    return found(client, order, language="en")
 
 
 def photo_upload(name: str = "crack.jpg", data: bytes | None = None, content_type: str = "image/jpeg"):
@@ -50,6 +52,20 @@ def test_each_item_says_whether_it_can_come_back_and_why_not(customer, order):
     assert "final sale" in page
     gift_card = order.lines.get(sku="GIFT-25")
     assert f"l{gift_card.pk}-selected" not in page  # nothing to tick on an item that cannot come back
+
+
+def test_a_customer_who_picks_no_language_gets_the_shop_s_german(client, order):
+    found(client, order)  # no ?lang=, no Accept-Language: the shop's language
+
+    page, key = order_form(client)
+    response = client.post(ORDER, return_fields(order, key), follow=True)
+
+    assert '<html lang="de">' in page
+    assert "Rückgabe bis" in page
+    assert "Keine Rückgabe möglich:" in page
+    assert "Can be returned until" not in page
+    assert "Ihre Rücksendung wurde genehmigt" in response.content.decode()
+    assert only_return(order).customer_language == "de"  # later e-mails and pages speak German too
 
 
 def test_the_store_credit_bonus_and_the_exchange_variants_are_offered(customer, order):
@@ -129,7 +145,7 @@ def test_a_return_the_rules_refuse_says_which_rule(customer, order):
 def test_a_return_for_review_says_when_to_expect_an_answer(client, order):
     order.customer.orders_count, order.customer.returns_count = 4, 3  # a serial returner
     order.customer.save(update_fields=["orders_count", "returns_count"])
-    found(client, order)
+    found(client, order, language="en")
     _page, key = order_form(client)
 
     response = client.post(ORDER, return_fields(order, key), follow=True)

@@ -124,7 +124,7 @@ def test_a_rejected_return_says_which_rule_rejected_it(store_us):
     policy(store_us, window_days=7)
     order = delivered_order(store_us, delivered=timezone.now() - dt.timedelta(days=20))
 
-    return_request = submit(order)
+    return_request = submit(order, language="en")  # the customer chose English on the form
 
     assert return_request.status == S.REJECTED
     assert "window ended" in return_request.decision_reason
@@ -140,7 +140,7 @@ def test_a_return_that_needs_review_says_when_to_expect_an_answer(store_us):
     policy(store_us, serial_returner_min_orders=3, review_answer_hours=36)
     order = delivered_order(store_us, customer_orders=5, customer_returns=4)
 
-    return_request = submit(order)
+    return_request = submit(order, language="en")
 
     assert return_request.status == S.NEEDS_REVIEW
     assert "above the shop's limit" in return_request.decision_reason
@@ -234,8 +234,12 @@ def test_a_damaged_item_without_photos_is_sent_back_to_the_form_and_nothing_is_c
     policy(store_us, photos_required_reasons=["damaged_item"])
     order = delivered_order(store_us)
 
-    with pytest.raises(ApplicationError, match="Photos"):
-        submit(order, [line_input(order, reason=ReturnReason.DAMAGED, condition=ItemCondition.DAMAGED)])
+    with pytest.raises(ApplicationError, match="Photos of the item are needed"):
+        submit(
+            order,
+            [line_input(order, reason=ReturnReason.DAMAGED, condition=ItemCondition.DAMAGED)],
+            language="en",
+        )
 
     assert not ReturnRequest.objects.exists()
 
@@ -264,6 +268,17 @@ def test_the_customers_language_is_kept_for_texts(store_us):
 
     assert submit(order, language="fr").customer_language == "fr"
     assert submit(delivered_order(store_us), key="form-2").customer_language == "de"  # the customer's own
+
+
+def test_the_reason_is_written_in_the_customer_s_language(store_us):
+    policy(store_us, window_days=7)
+    late = delivered_order(store_us, delivered=timezone.now() - dt.timedelta(days=20))  # a German customer
+
+    return_request = submit(late)  # no language asked: the customer's own
+
+    assert return_request.customer_language == "de"
+    assert "Die Rückgabefrist ist am" in return_request.decision_reason
+    assert "window" not in return_request.decision_reason
 
 
 def test_an_exchange_for_an_offered_variant(store_us):

@@ -15,7 +15,13 @@ from django.utils import timezone, translation
 from returns.forms import REJECT_REASONS
 from returns.models import ReturnLine, ReturnPhoto, ReturnRequest
 from returns.services.workflow import return_mark_in_transit, return_mark_received
-from tests.factories import ReturnLineFactory, ReturnPolicyFactory, ReturnRequestFactory, StoreFactory
+from tests.factories import (
+    ReturnLineFactory,
+    ReturnPolicyFactory,
+    ReturnRequestFactory,
+    StoreFactory,
+    UserFactory,
+)
 from tests.returns.portal_cast import _portal_settings, delivered_order, jpeg, lamp_line  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -195,15 +201,25 @@ def test_a_reject_without_a_reason_changes_nothing_and_says_why(client, lead_eu,
     assert "Say why the return is rejected" in response.content.decode()
 
 
-def test_an_agent_may_not_decide_and_sees_no_decision_forms(client, agent_eu, review):
+def test_an_agent_decides_a_return_in_review(client, agent_eu, review):
     client.force_login(agent_eu)
 
-    assert "data-approve" not in client.get(reverse("returns:detail", args=[review.pk])).content.decode()
-    response = client.post(reverse("returns:approve", args=[review.pk]), {"approve-note": "ok"}, follow=True)
+    assert "data-approve" in client.get(reverse("returns:detail", args=[review.pk])).content.decode()
+    client.post(reverse("returns:approve", args=[review.pk]), {"approve-note": "Checked the photos."})
+
+    review.refresh_from_db()
+    assert review.status != ReturnRequest.Status.NEEDS_REVIEW
+    assert review.decided_by == agent_eu
+
+
+def test_a_user_without_a_role_may_not_decide(client, review):
+    nobody = UserFactory(username="no.role")
+    client.force_login(nobody)
+
+    client.post(reverse("returns:approve", args=[review.pk]), {"approve-note": "ok"})
 
     review.refresh_from_db()
     assert review.status == ReturnRequest.Status.NEEDS_REVIEW
-    assert "Only team leads and managers may decide returns." in response.content.decode()
 
 
 def test_decisions_and_labels_of_other_stores_are_not_found(client, lead_eu, review):
@@ -276,14 +292,11 @@ def test_an_inspection_missing_a_result_or_with_a_bad_photo_keeps_the_notes(clie
     assert received.status == ReturnRequest.Status.RECEIVED
 
 
-def test_an_agent_may_not_inspect(client, agent_eu, received):
+def test_an_agent_records_an_inspection(client, agent_eu, received):
     client.force_login(agent_eu)
     line = received.lines.get()
 
-    response = client.post(
-        reverse("returns:inspect", args=[received.pk]), {f"line-{line.pk}-result": "passed"}, follow=True
-    )
+    client.post(reverse("returns:inspect", args=[received.pk]), {f"line-{line.pk}-result": "passed"})
 
-    assert "Only team leads and managers may record inspections." in response.content.decode()
-    received.refresh_from_db()
-    assert received.status == ReturnRequest.Status.RECEIVED
+    line.refresh_from_db()
+    assert line.inspection == line.Inspection.PASSED

@@ -21,7 +21,9 @@ from tickets.models import (
     ReplyTemplateVariant,
     SLAPolicy,
     Survey,
+    SurveyOptOut,
     SurveyResponse,
+    SurveySettings,
     Team,
 )
 from tickets.services.mailboxes import mailbox_check_connection, mailbox_poll_now
@@ -171,6 +173,26 @@ class SurveyResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("comment"))
     def comment_excerpt(self, obj: SurveyResponse) -> str:
         return excerpt(obj.comment)
+
+
+@admin.register(SurveySettings)
+class SurveySettingsAdmin(admin.ModelAdmin):
+    """Per store: which surveys go out, and the offer added to the loyalty survey."""
+
+    list_display = ("store", "csat_enabled", "nps_enabled", "offer")
+    list_select_related = ("store",)
+    list_filter = ("csat_enabled", "nps_enabled")
+
+
+@admin.register(SurveyOptOut)
+class SurveyOptOutAdmin(admin.ModelAdmin):
+    """Customers who asked for no more surveys (from the link in every survey e-mail)."""
+
+    list_display = ("customer", "created_at")
+    list_select_related = ("customer",)
+    search_fields = ("=customer__email",)
+    raw_id_fields = ("customer",)
+    date_hierarchy = "created_at"
 
 
 class MailboxForm(forms.ModelForm):

@@ -85,6 +85,13 @@ class AftercareBuilder(BlockState):
             plans.append((ticket, lines, steps, r))
         bulk_insert(ReturnRequest, returns)
         return_lines, events, refunds = [], [], []
+        # Several tickets may return the same line: never refund more than was paid for it,
+        # counting what earlier blocks already refunded (the database checks it too).
+        refunded = dict(
+            OrderLine.objects.filter(
+                pk__in={line.pk for _, lines, _, _ in plans for line in lines}
+            ).values_list("pk", "refunded_amount")
+        )
         for ret, (ticket, lines, steps, r) in zip(returns, plans, strict=True):
             line = r.choice(lines)
             reason = RETURN_REASON_BY_INTENT[ticket.intent]
@@ -118,7 +125,8 @@ class AftercareBuilder(BlockState):
                 previous = step
             if "refunded" in steps:
                 amount = (line.total_paid / line.quantity).quantize(CENT)
-                if amount > 0:
+                if 0 < amount <= line.total_paid - refunded.get(line.pk, Decimal(0)):
+                    refunded[line.pk] = refunded.get(line.pk, Decimal(0)) + amount
                     refunds.append(
                         Refund(
                             idempotency_key=f"demo-refund-{ret.rma_number}",
@@ -192,9 +200,9 @@ class AftercareBuilder(BlockState):
         for line in lines:
             line.refunded_amount += by_line[line.pk]
         OrderLine.objects.bulk_update(lines, ["refunded_amount"], batch_size=1000)
-        returns = {
-            refund.return_request.pk: refund.return_request for refund in refunds if refund.return_request
-        }
-        for ret in returns.values():
-            ret.refund_total = sum((r.amount for r in refunds if r.return_request is ret), Decimal(0))
+        returns: dict[int, ReturnRequest] = {}
+        for refund in refunds:
+            if refund.return_request is not None:
+                ret = returns.setdefault(refund.return_request.pk, refund.return_request)
+                ret.refund_total = (ret.refund_total or Decimal(0)) + refund.amount
         ReturnRequest.objects.bulk_update(list(returns.values()), ["refund_total"], batch_size=1000)

@@ -172,22 +172,12 @@ def priority_score(*, context: PriorityContext) -> PriorityScore:
 def season_priority_weights(*, store_id: int) -> dict[str, float]:
     """The priority weights of the rule sets live for this store now (several multiply)."""
     from customers.models import Store
-    from helpdesk.models import SeasonalRuleSet
+    from helpdesk.seasons import season_overrides_live
 
-    store = Store.objects.filter(pk=store_id).only("marketplace").first()
+    marketplace = Store.objects.filter(pk=store_id).values_list("marketplace", flat=True).first() or ""
     weights: dict[str, float] = {}
-    rule_sets = (
-        SeasonalRuleSet.objects.filter(is_enabled=True)
-        .exclude(phase=SeasonalRuleSet.Phase.INACTIVE)
-        .filter(Q(stores=None) | Q(stores=store_id))
-        .distinct()
-    )
-    for rule_set in rule_sets:
-        markets = [str(m).upper() for m in rule_set.markets or []]
-        if markets and store is not None and store.marketplace.upper() not in markets:
-            continue
-        phase_overrides = (rule_set.overrides or {}).get(rule_set.phase) or {}
-        found = phase_overrides.get("priority_weights") if isinstance(phase_overrides, dict) else None
+    for overrides in season_overrides_live(store_id=store_id, marketplace=marketplace):
+        found = overrides.get("priority_weights")
         if not isinstance(found, dict):
             continue
         for code, weight in found.items():

@@ -279,13 +279,14 @@ def _note_add(*, ticket: Ticket, claim: AnomalyEscalation, now: dt.datetime) -> 
     language = ticket.team.working_language if ticket.team is not None else None
     with translation.override(language or translation.get_language()):
         body = "\n".join(_note_lines(ticket=ticket, claim=claim))
+        sender_name = _("Parcel watch")
     note = Message.objects.create(
         ticket=ticket,
         store_id=ticket.store_id,
         channel=ticket.channel,
         direction=Message.Direction.INTERNAL,
         kind=Message.Kind.SYSTEM,
-        sender_name=_("Parcel watch"),
+        sender_name=sender_name,
         body_text=body,
         body_display=body,
         triage_status=Message.Triage.SKIPPED,
@@ -305,7 +306,8 @@ def _note_lines(*, ticket: Ticket, claim: AnomalyEscalation) -> list[str]:
             "carrier": shipment.carrier.name if shipment.carrier else _("unknown carrier"),
             "origin": shipment.origin_country or "?",
             "destination": shipment.destination_country or "?",
-            "anomaly": claim.kind_label,
+            # Named here, inside the team's language, not when the anomaly was claimed.
+            "anomaly": Shipment.Anomaly(claim.kind).label,
             "detail": claim.detail,
         },
         _("Status: %(status)s; last scan %(when)s %(where)s; shipped %(shipped)s; promised by %(promised)s.")

@@ -184,10 +184,26 @@ def _ticket_mark_breached(*, ticket_id: int, now: datetime) -> bool:
 # Computing deadlines -------------------------------------------------------------------------------
 
 
+def _season_sla_factor(*, ticket: Ticket) -> float:
+    """Holiday mode: a live seasonal rule set's ``sla_factor`` stretches every target (1.5 =
+    half as long again); with several live, the most generous one applies."""
+    from customers.models import Store
+    from helpdesk.seasons import season_overrides_live
+
+    marketplace = Store.objects.filter(pk=ticket.store_id).values_list("marketplace", flat=True).first() or ""
+    factors = [
+        float(factor)
+        for overrides in season_overrides_live(store_id=ticket.store_id, marketplace=marketplace)
+        if isinstance(factor := overrides.get("sla_factor"), int | float) and factor > 0
+    ]
+    return max(factors, default=1.0)
+
+
 def _deadlines(*, ticket: Ticket, policy: SLAPolicy) -> _Deadlines:
     calendar = _calendar(ticket=ticket, policy=policy)
+    factor = _season_sla_factor(ticket=ticket)
     try:
-        return _deadlines_on(ticket=ticket, policy=policy, calendar=calendar)
+        return _deadlines_on(ticket=ticket, policy=policy, calendar=calendar, factor=factor)
     except ValueError:
         if calendar == BusinessCalendar.around_the_clock():
             raise
@@ -198,7 +214,9 @@ def _deadlines(*, ticket: Ticket, policy: SLAPolicy) -> _Deadlines:
             ticket.pk,
             exc_info=True,
         )
-        return _deadlines_on(ticket=ticket, policy=policy, calendar=BusinessCalendar.around_the_clock())
+        return _deadlines_on(
+            ticket=ticket, policy=policy, calendar=BusinessCalendar.around_the_clock(), factor=factor
+        )
 
 
 def _calendar(*, ticket: Ticket, policy: SLAPolicy) -> BusinessCalendar:
@@ -217,7 +235,9 @@ def _calendar(*, ticket: Ticket, policy: SLAPolicy) -> BusinessCalendar:
         return BusinessCalendar.around_the_clock()
 
 
-def _deadlines_on(*, ticket: Ticket, policy: SLAPolicy, calendar: BusinessCalendar) -> _Deadlines:
+def _deadlines_on(
+    *, ticket: Ticket, policy: SLAPolicy, calendar: BusinessCalendar, factor: float = 1.0
+) -> _Deadlines:
     paused = sum(
         business_minutes_between(start=start, end=end, calendar=calendar)
         for start, end in _closed_pauses(ticket)
@@ -226,15 +246,17 @@ def _deadlines_on(*, ticket: Ticket, policy: SLAPolicy, calendar: BusinessCalend
     customer_wrote, agent_wrote = ticket.last_customer_message_at, ticket.last_agent_message_at
     if customer_wrote is not None and agent_wrote is not None and customer_wrote > agent_wrote:
         next_response = add_business_minutes(
-            start=customer_wrote, minutes=policy.next_response_minutes, calendar=calendar
+            start=customer_wrote, minutes=round(policy.next_response_minutes * factor), calendar=calendar
         )
     return _Deadlines(
         first_response=add_business_minutes(
-            start=ticket.created_at, minutes=policy.first_response_minutes, calendar=calendar
+            start=ticket.created_at, minutes=round(policy.first_response_minutes * factor), calendar=calendar
         ),
         next_response=next_response,
         resolution=add_business_minutes(
-            start=ticket.created_at, minutes=policy.resolution_minutes + paused, calendar=calendar
+            start=ticket.created_at,
+            minutes=round(policy.resolution_minutes * factor) + paused,
+            calendar=calendar,
         ),
     )
 

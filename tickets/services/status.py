@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -88,6 +89,7 @@ def ticket_set_status(
         details["merged_into"] = merged_into.reference
     ticket_event_record(ticket, TicketEvent.Kind.STATUS, actor, **details)
     ticket = ticket_apply_sla(ticket=ticket, now=now)
+    _surveys_follow_status(ticket=ticket, previous=previous, merged=merged_into is not None, now=now)
     broadcast.ticket_changed(ticket_id=ticket.pk, team_id=ticket.team_id, change="status")
     if previous in OPEN_STATUSES and status not in OPEN_STATUSES and ticket.assignee_id and ticket.team_id:
         # The assignee has room again: the team's waiting tickets need not wait for beat.
@@ -96,6 +98,16 @@ def ticket_set_status(
         team_id = ticket.team_id
         transaction.on_commit(lambda: team_assign.delay(team_id))
     return ticket
+
+
+def _surveys_follow_status(*, ticket: Ticket, previous: str, merged: bool, now: datetime) -> None:
+    """Solved: schedule the follow-up surveys. Reopened or merged away: cancel the unsent ones."""
+    from tickets.services.surveys import surveys_cancel, surveys_schedule
+
+    if ticket.status == Ticket.Status.SOLVED:
+        surveys_schedule(ticket=ticket, solved_at=now)
+    elif merged or (previous == Ticket.Status.SOLVED and ticket.status != Ticket.Status.CLOSED):
+        surveys_cancel(ticket=ticket)
 
 
 @transaction.atomic

@@ -19,16 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from helpdesk.webhooks import BadSignature, MalformedPayload, WebhookRejected
 from tickets.ingest.inbound import InboundMessage
 from tickets.ingest.platforms import families
-from tickets.ingest.platforms.base import (
-    BadSignature,
-    Ignored,
-    MalformedPayload,
-    WebhookRejected,
-    WebhookRequest,
-    parse_json,
-)
+from tickets.ingest.platforms.base import Ignored, WebhookRequest, parse_json
 from tickets.ingest.platforms.signatures import (
     HELPDESK_SIGNATURE,
     Verifier,

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,29 +12,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from helpdesk.webhooks import MalformedPayload, json_object
 from tickets.ingest.inbound import InboundMessage
 from tickets.ingest.quoting import html_to_text, sanitise_html, strip_quoted
 
 MAX_NESTING = 32
 MAX_LISTED_ATTACHMENTS = 20
-
-
-class WebhookRejected(Exception):
-    """A delivery that cannot be stored; ``status`` is the HTTP answer, ``reason`` says why."""
-
-    status = 400
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class BadSignature(WebhookRejected):
-    status = 401
-
-
-class MalformedPayload(WebhookRejected):
-    status = 400
 
 
 @dataclass(frozen=True)
@@ -57,28 +38,9 @@ class WebhookRequest:
 # --- reading the body -----------------------------------------------------------------------
 
 
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"number out of range: {text[:40]}")
-    return value
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
 def parse_json(body: bytes) -> dict[str, Any]:
     """The body as a JSON object, cleaned so any database can store it (no NUL, no lone surrogates)."""
-    if not body.strip():
-        raise MalformedPayload("The body is empty: post the platform's JSON object.")
-    try:
-        payload = json.loads(body, parse_float=_finite, parse_constant=_no_constants)
-    except (ValueError, RecursionError) as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-        raise MalformedPayload(f"The body is not valid JSON: {str(error)[:200]}") from None
-    if not isinstance(payload, dict):
-        raise MalformedPayload("The body must be a JSON object.")
-    return _clean(payload, 0)
+    return _clean(json_object(body, sender="the platform's"), 0)
 
 
 def _clean(value: Any, depth: int) -> Any:

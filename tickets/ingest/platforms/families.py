@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from helpdesk.webhooks import MalformedPayload
 from tickets.ingest.inbound import InboundMessage
 from tickets.ingest.platforms.base import (
     Ignored,
-    MalformedPayload,
     Parts,
     WebhookRequest,
     attachment_note,

@@ -7,24 +7,14 @@ The secret is the store's ``webhook_secret``.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from collections.abc import Callable
 
-from tickets.ingest.platforms.base import BadSignature, WebhookRequest
+from helpdesk.webhooks import BadSignature, base64_hmac_sha256, hmac_sha256, signature_matches
+from tickets.ingest.platforms.base import WebhookRequest
 
 HELPDESK_SIGNATURE = "X-Helpdesk-Signature"
 
 Verifier = Callable[[WebhookRequest, str], None]
-
-
-def _hmac_sha256(secret: str, body: bytes) -> bytes:
-    return hmac.new(secret.encode("utf-8"), body, hashlib.sha256).digest()
-
-
-def _same(given: str, expected: str) -> bool:
-    return hmac.compare_digest(given.strip().encode("utf-8", "replace"), expected.encode("ascii"))
 
 
 def base64_hmac(header: str) -> Verifier:
@@ -34,8 +24,8 @@ def base64_hmac(header: str) -> Verifier:
         given = request.headers.get(header, "")
         if not given:
             raise BadSignature(f"The {header} header is missing.")
-        expected = base64.b64encode(_hmac_sha256(secret, request.body)).decode("ascii")
-        if not _same(given, expected):
+        expected = base64_hmac_sha256(secret, request.body)
+        if not signature_matches(given, expected):
             raise BadSignature(f"The {header} signature does not match the body and the store's secret.")
 
     return verify
@@ -49,7 +39,7 @@ def helpdesk_hmac(request: WebhookRequest, secret: str) -> None:
         raise BadSignature(
             f"The {HELPDESK_SIGNATURE} header is missing or not 'sha256=<hex HMAC-SHA256 of the body>'."
         )
-    if not _same(digest.lower(), _hmac_sha256(secret, request.body).hex()):
+    if not signature_matches(digest.lower(), hmac_sha256(secret, request.body).hex()):
         raise BadSignature(
             f"The {HELPDESK_SIGNATURE} signature does not match the body and the store's secret."
         )
@@ -57,8 +47,8 @@ def helpdesk_hmac(request: WebhookRequest, secret: str) -> None:
 
 def sign_helpdesk(secret: str, body: bytes) -> str:
     """The header value a connector sends (and the tests use)."""
-    return "sha256=" + _hmac_sha256(secret, body).hex()
+    return "sha256=" + hmac_sha256(secret, body).hex()
 
 
 def sign_base64(secret: str, body: bytes) -> str:
-    return base64.b64encode(_hmac_sha256(secret, body)).decode("ascii")
+    return base64_hmac_sha256(secret, body)

@@ -1,0 +1,165 @@
+"""The peak-season calendar: moving dates, a year's rule sets per market at local midnight,
+public holidays, and the admin refusing overrides it does not know."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+
+from helpdesk.models import SeasonalRuleSet
+from helpdesk.season_calendar import (
+    black_friday,
+    chinese_new_year,
+    public_holidays,
+    season_rule_sets_create,
+)
+from helpdesk.seasons import OVERRIDE_KEYS, validate_overrides
+from tests.factories import SeasonalRuleSetFactory
+
+
+@pytest.mark.parametrize(
+    ("year", "friday"),
+    [(2024, dt.date(2024, 11, 29)), (2025, dt.date(2025, 11, 28)), (2026, dt.date(2026, 11, 27))],
+)
+def test_black_friday_is_the_day_after_the_fourth_thursday_of_november(year, friday):
+    assert black_friday(year) == friday
+
+
+@pytest.mark.parametrize(
+    ("year", "day"),
+    [(2025, dt.date(2025, 1, 29)), (2026, dt.date(2026, 2, 17)), (2027, dt.date(2027, 2, 6))],
+)
+def test_chinese_new_year_comes_from_the_chinese_calendar(year, day):
+    assert chinese_new_year(year) == day
+
+
+def test_public_holidays_of_a_country_by_date():
+    german = public_holidays(country="de", year=2026)
+
+    assert (dt.date(2026, 12, 25), "Erster Weihnachtstag") in german or dt.date(2026, 12, 25) in dict(german)
+    assert [day for day, _ in german] == sorted(day for day, _ in german)
+    with pytest.raises(ValueError, match="no public holidays for country 'XX'"):
+        public_holidays(country="XX", year=2026)
+
+
+@pytest.mark.django_db
+def test_a_years_rule_sets_have_their_boundaries_at_local_midnight_of_each_market():
+    season_rule_sets_create(year=2027, markets=["DE", "CN"])
+
+    black_friday_de = SeasonalRuleSet.objects.get(slug="black-friday-2027-de")
+    assert black_friday_de.markets == ["DE"]
+    assert black_friday_de.timezone == "Europe/Berlin"
+    assert black_friday_de.peak_from == dt.datetime(2027, 11, 26, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert black_friday_de.peak_until == dt.datetime(2027, 12, 1, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert black_friday_de.overrides["during"]["return_window_extension_until"] == "2028-01-31"
+
+    singles_day_cn = SeasonalRuleSet.objects.get(slug="singles-day-2027-cn")
+    assert singles_day_cn.peak_from == dt.datetime(2027, 11, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert singles_day_cn.peak_from == dt.datetime(2027, 10, 31, 16, 0, tzinfo=dt.UTC)
+
+    # Chinese New Year slows carriers and warehouses for every market: one rule set, no market.
+    new_year = SeasonalRuleSet.objects.get(slug="chinese-new-year-2027")
+    assert new_year.markets == []
+    assert new_year.peak_from == dt.datetime(2027, 1, 27, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert new_year.overrides["during"]["delivery_padding_days"] == 10
+
+    assert not SeasonalRuleSet.objects.filter(slug__endswith="-us").exists()
+    for rule_set in SeasonalRuleSet.objects.all():
+        validate_overrides(rule_set.overrides)  # the calendar's own defaults pass the admin's check
+
+
+@pytest.mark.django_db
+def test_planning_a_year_twice_keeps_what_a_manager_edited():
+    call_command("seasons_plan", "--year", "2027", "--market", "GB")
+    count = SeasonalRuleSet.objects.count()
+    SeasonalRuleSet.objects.filter(slug="christmas-2027-gb").update(overrides={"during": {"sla_factor": 2}})
+
+    created, existing = season_rule_sets_create(year=2027, markets=["GB"])
+
+    assert (created, existing) == (0, count)
+    assert SeasonalRuleSet.objects.get(slug="christmas-2027-gb").overrides == {"during": {"sla_factor": 2}}
+
+
+@pytest.mark.django_db
+def test_planning_an_unknown_market_says_which_and_creates_nothing():
+    with pytest.raises(CommandError, match=r"no time zone for market.*ZZ"):
+        call_command("seasons_plan", "--year", "2027", "--market", "ZZ")
+    assert not SeasonalRuleSet.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"during": {"sla_facter": 1.5}}, "Unknown key “sla_facter” in “during”"),
+        ({"peak": {"sla_factor": 1.5}}, "Unknown phase “peak”"),
+        ({"during": {"sla_factor": 0}}, "“sla_factor” in “during” must be a number above 0"),
+        ({"before": {"self_service_threshold": 7}}, "must be a number from 0 to 1"),
+        ({"during": {"return_window_extension_until": "31/01/2027"}}, "must be a date such as 2027-01-31"),
+        ({"during": {"priority_weights": {"gift_order": "high"}}}, "must be an object of numbers"),
+        ({"during": "faster"}, "The overrides of “during” must be an object"),
+    ],
+)
+def test_overrides_the_admin_does_not_know_are_refused_with_the_reason(overrides, message):
+    with pytest.raises(ValidationError) as raised:
+        validate_overrides(overrides)
+    assert any(message in text for text in raised.value.messages)
+
+
+def test_every_documented_key_is_accepted():
+    sample = {
+        "sla_factor": 1.5,
+        "auto_reply_template": "holiday-greeting",
+        "return_window_extension_until": "2027-01-31",
+        "return_extension_bought_from": "2026-11-01",
+        "return_extension_bought_until": "2026-12-24",
+        "priority_weights": {"gift_order": 2.0},
+        "self_service_threshold": 0.7,
+        "overflow_team": "overflow",
+        "delivery_padding_days": {"US": 5, "*": 2},
+        "proactive_delay_notices": True,
+        "staffing_note": "Overflow: team B",
+        "survey_offer": "10% off",
+        "review_report": True,
+    }
+    assert set(sample) == set(OVERRIDE_KEYS)
+    validate_overrides({"before": sample, "during": sample, "after": sample})
+
+
+@pytest.mark.django_db
+def test_the_admin_form_shows_an_unknown_key_on_the_overrides_field(admin_client):
+    rule_set = SeasonalRuleSetFactory()
+    url = f"/admin/helpdesk/seasonalruleset/{rule_set.pk}/change/"
+    local = ZoneInfo(rule_set.timezone)
+
+    def local_fields(name: str) -> dict[str, str]:
+        value = getattr(rule_set, name).astimezone(local)
+        return {f"{name}_0": value.strftime("%Y-%m-%d"), f"{name}_1": value.strftime("%H:%M:%S")}
+
+    data = {
+        "name": rule_set.name,
+        "slug": rule_set.slug,
+        "kind": rule_set.kind,
+        "is_enabled": "on",
+        "markets": '["US"]',
+        "timezone": "Europe/Nowhere",
+        "overrides": '{"during": {"sla_facter": 1.5}}',
+        "swaps-TOTAL_FORMS": "0",
+        "swaps-INITIAL_FORMS": "0",
+        **local_fields("prepare_from"),
+        **local_fields("peak_from"),
+        **local_fields("peak_until"),
+        **local_fields("review_until"),
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "Unknown key “sla_facter” in “during”" in errors["overrides"][0]
+    assert "Unknown time zone “Europe/Nowhere”" in errors["timezone"][0]
+    rule_set.refresh_from_db()
+    assert rule_set.overrides == {"during": {"sla_factor": 1.5}, "after": {"sla_factor": 1.2}}
