@@ -30,6 +30,9 @@ def test_an_anonymous_visitor_is_refused(db):
         # Accepted, then closed with the code: a browser only sees a code after the handshake.
         assert (await communicator.connect())[0]
         assert await communicator.receive_output(timeout=3) == {"type": "websocket.close", "code": 4401}
+        # Let the consumer finish before the event loop closes (its channel-layer read would
+        # otherwise be cancelled mid-call at loop shutdown).
+        await communicator.disconnect()
 
     async_to_sync(scenario)()
 

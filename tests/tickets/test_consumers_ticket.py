@@ -42,6 +42,7 @@ async def refused_with(communicator: WebsocketCommunicator) -> int:
     assert (await communicator.connect())[0]  # accepted, so that the browser receives the code
     message = await communicator.receive_output(timeout=3)
     assert message["type"] == "websocket.close"
+    await communicator.disconnect()  # the consumer ends before the event loop does
     return message["code"]
 
 
