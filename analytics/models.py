@@ -1,1 +1,147 @@
-"""Analytics reads every app live; rollup tables are added here only where a query is too slow."""
+"""Analytics reads every app live; rollup tables are added here only where a query is too slow.
+
+At the 1M-ticket demo scale the last month holds most tickets and counting it live took seconds, so the
+volume, team and automation dashboards read daily rollups: ``TicketDay``, ``IntentDay`` and
+``AgentDay``, rewritten for recent days by ``analytics.services.rollups_refresh`` from the beat
+schedule (``helpdesk.schedule``), with ``RollupState`` saying when.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketDay(models.Model):
+    """Tickets of one day with one combination of the dimensions the dashboards filter by.
+
+    ``day`` is a date in ``settings.TIME_ZONE`` (UTC by default). Each count is dated by its
+    own event: ``created`` (and the automation counts) by the ticket's creation, ``solved`` by
+    its solve, the message counts by the message. The dimensions are the ticket's at refresh time.
+    """
+
+    day = models.DateField(_("day"))
+    # Plain ids, not foreign keys: a rollup row must not block deleting a store or a team.
+    store_id = models.PositiveIntegerField(_("store"))
+    channel = models.CharField(_("channel"), max_length=20)
+    team_id = models.PositiveIntegerField(_("team"), default=0, help_text=_("0: no team."))
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    country = models.CharField(_("customer's country"), max_length=2, blank=True)
+    proactive = models.BooleanField(_("opened about a parcel anomaly"), default=False)
+    created = models.PositiveIntegerField(_("tickets created"), default=0)
+    solved = models.PositiveIntegerField(_("tickets solved"), default=0)
+    auto_answered = models.PositiveIntegerField(_("answered automatically"), default=0)
+    came_back = models.PositiveIntegerField(
+        _("came back after self-service"),
+        default=0,
+        help_text=_("Answered automatically, then the customer wrote again or it was reopened."),
+    )
+    foreign_tickets = models.PositiveIntegerField(_("tickets in a foreign language"), default=0)
+    translated_tickets = models.PositiveIntegerField(_("foreign-language tickets translated"), default=0)
+    foreign_messages = models.PositiveIntegerField(_("customer messages in a foreign language"), default=0)
+    translated_messages = models.PositiveIntegerField(_("foreign-language messages translated"), default=0)
+
+    class Meta:
+        verbose_name = _("tickets per day")
+        verbose_name_plural = _("tickets per day")
+        permissions = [("view_dashboards", _("Can see the analytics dashboards"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "store_id", "channel", "team_id", "language", "country", "proactive"],
+                name="ticketday_unique_dims",
+            ),
+            models.CheckConstraint(condition=~Q(store_id=0), name="ticketday_has_store"),
+        ]
+        # The unique key starts with the day: it is also the index the dashboards' range reads use.
+
+    def __str__(self) -> str:
+        return f"{self.day} store {self.store_id} {self.channel}"
+
+
+class IntentDay(models.Model):
+    """Customer tickets created on one day per intent and the filters' dimensions: the intent
+    breakdown only, kept apart so that ``TicketDay`` stays a few times smaller."""
+
+    day = models.DateField(_("day"))
+    store_id = models.PositiveIntegerField(_("store"))
+    channel = models.CharField(_("channel"), max_length=20)
+    team_id = models.PositiveIntegerField(_("team"), default=0, help_text=_("0: no team."))
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    country = models.CharField(_("customer's country"), max_length=2, blank=True)
+    intent = models.CharField(_("intent"), max_length=30, blank=True)
+    created = models.PositiveIntegerField(_("tickets created"), default=0)
+
+    class Meta:
+        verbose_name = _("tickets per day and intent")
+        verbose_name_plural = _("tickets per day and intent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "store_id", "channel", "team_id", "language", "country", "intent"],
+                name="intentday_unique_dimensions",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.intent}"
+
+
+class RollupState(models.Model):
+    """When a rollup was last refreshed, so that readers know whether to trust it."""
+
+    DAILY = "daily"
+
+    name = models.CharField(_("rollup"), max_length=60, unique=True)
+    refreshed_at = models.DateTimeField(_("refreshed"), null=True, blank=True)
+    time_zone = models.CharField(_("time zone of its days"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("rollup state")
+        verbose_name_plural = _("rollup states")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgentDay(models.Model):
+    """Team-performance counts of one day for one agent and one combination of the filters'
+    dimensions, with response-time histograms for the percentiles.
+
+    Each count is dated by its own event and belongs to its own agent: received tickets (and
+    their first response) by creation and assignee, solves by solve and assignee, replies by
+    the message and its author, CSAT answers by the answer and the agent it rated. Proactive
+    tickets are not counted. A histogram maps a bucket number (``analytics.histograms``) to
+    how many durations fell in it.
+    """
+
+    day = models.DateField(_("day"))
+    store_id = models.PositiveIntegerField(_("store"))
+    channel = models.CharField(_("channel"), max_length=20)
+    team_id = models.PositiveIntegerField(_("team"), default=0, help_text=_("0: no team."))
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    country = models.CharField(_("customer's country"), max_length=2, blank=True)
+    agent_id = models.PositiveIntegerField(_("agent"), default=0, help_text=_("0: nobody."))
+    tickets = models.PositiveIntegerField(_("tickets received"), default=0)
+    with_due = models.PositiveIntegerField(_("with an SLA due time"), default=0)
+    breached = models.PositiveIntegerField(_("SLA breached"), default=0)
+    first_responses = models.JSONField(_("first response times"), default=dict)
+    solved = models.PositiveIntegerField(_("tickets solved"), default=0)
+    reopened = models.PositiveIntegerField(_("solved tickets reopened before"), default=0)
+    resolutions = models.JSONField(_("resolution times"), default=dict)
+    replies = models.PositiveIntegerField(_("replies sent"), default=0)
+    csat_answers = models.PositiveIntegerField(_("CSAT answers"), default=0)
+    csat_total = models.PositiveIntegerField(_("sum of CSAT scores"), default=0)
+    csat_satisfied = models.PositiveIntegerField(_("CSAT answers of 4 or 5"), default=0)
+
+    class Meta:
+        verbose_name = _("agent day")
+        verbose_name_plural = _("agent days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "store_id", "channel", "team_id", "language", "country", "agent_id"],
+                name="agentday_unique_dimensions",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} agent {self.agent_id}"

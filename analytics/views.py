@@ -1,16 +1,21 @@
-"""The analytics overview: parse the period, call one selector, render tables and charts."""
+"""The analytics pages: the overview, and every registered dashboard with its filter bar and CSV tables."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from analytics.dashboards import DASHBOARDS, dashboards_in_order
+from analytics.exports import table_csv_response
+from analytics.filters import filters_from_query
 from analytics.selectors import DEFAULT_PERIOD, PERIODS, analytics_overview
 
 
 @login_required
+@permission_required("analytics.view_dashboards", raise_exception=True)
 def overview(request: HttpRequest) -> HttpResponse:
     try:
         days = int(request.GET.get("days", DEFAULT_PERIOD))
@@ -30,5 +35,49 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "analytics/overview.html",
-        {"overview": data, "data": chart_data, "days": days, "periods": PERIODS},
+        {
+            "overview": data,
+            "data": chart_data,
+            "days": days,
+            "periods": PERIODS,
+            "dashboards": _visible_dashboards(request),
+        },
+    )
+
+
+def _visible_dashboards(request: HttpRequest) -> list:
+    return [
+        entry
+        for entry in dashboards_in_order()
+        if not entry.permission or request.user.has_perm(entry.permission)
+    ]
+
+
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    entry = DASHBOARDS.get(slug)
+    if entry is None:
+        raise Http404(_("No such dashboard."))
+    if entry.permission and not request.user.has_perm(entry.permission):
+        raise PermissionDenied(_("You may not see this dashboard."))
+    filters, form = filters_from_query(request.GET, user=request.user)
+    page = entry.builder()(filters)
+    export = request.GET.get("export")
+    if export:
+        table = page.table(export)
+        if table is None:
+            raise Http404(_("This dashboard has no table “%(key)s”.") % {"key": export})
+        return table_csv_response(table, dashboard_slug=slug, filters=filters)
+    return render(
+        request,
+        "analytics/dashboard.html",
+        {
+            "entry": entry,
+            "page": page,
+            "form": form,
+            "filters": filters,
+            "charts": [chart.as_json() for chart in page.charts],
+            "dashboards": _visible_dashboards(request),
+            "base_query": filters.querystring(),
+        },
     )

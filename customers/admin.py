@@ -53,6 +53,7 @@ class StoreAdmin(admin.ModelAdmin):
         (_("Defaults"), {"fields": ("currency", "default_language", "timezone", "support_email")}),
         (_("Branding"), {"fields": ("brand_color", "logo_url")}),
         (_("Self-service answers"), {"fields": ("auto_answer_threshold",)}),
+        (_("Follow-ups"), {"fields": ("follow_up_owner",)}),
         (
             _("Contact form, chat widget and webhooks"),
             {"fields": ("inbound_key", "webhook_secret", "allowed_origins")},
@@ -238,7 +239,7 @@ class OrderLineAdmin(admin.ModelAdmin):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "kind", "color", "description")
+    list_display = ("name", "slug", "kind", "priority_points", "color", "description")
     list_filter = ("kind",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}

@@ -90,6 +90,18 @@ class Store(models.Model):
             "(0–1, e.g. 0.8). Empty: never answer automatically."
         ),
     )
+    follow_up_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("follow-ups go to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Who gets the automatic follow-ups of this store's customers (repurchase reminders). "
+            "Empty: the lead of a team that covers the store."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -247,6 +259,12 @@ class Order(models.Model):
     shipping_address = models.JSONField(_("ship-to address"), default=dict, blank=True)
     is_gift = models.BooleanField(_("gift"), default=False)
     raw = models.JSONField(_("platform payload"), default=dict, blank=True, editable=False)
+    # The platform's own id of the order (Shopify's 450789469, WooCommerce's 727): what its
+    # webhooks name the order by, while ``external_id`` is the number the customer sees.
+    platform_id = models.CharField(_("platform order id"), max_length=64, blank=True)
+    platform_updated_at = models.DateTimeField(
+        _("updated on the platform"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -256,6 +274,11 @@ class Order(models.Model):
         ordering = ["-placed_at"]
         constraints = [
             models.UniqueConstraint(fields=["store", "external_id"], name="order_unique_store_number"),
+            models.UniqueConstraint(
+                fields=["store", "platform_id"],
+                condition=~Q(platform_id=""),
+                name="order_unique_store_platform_id",
+            ),
             not_negative("subtotal", "order_subtotal_not_negative"),
             not_negative("shipping_total", "order_shipping_not_negative"),
             not_negative("tax_total", "order_tax_not_negative"),
@@ -321,6 +344,15 @@ class Tag(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MANUAL)
     color = models.CharField(_("colour"), max_length=7, default="#6e7781")
     description = models.CharField(_("description"), max_length=300, blank=True)
+    priority_points = models.SmallIntegerField(
+        _("priority points"),
+        default=0,
+        validators=[MinValueValidator(-50), MaxValueValidator(50)],
+        help_text=_(
+            "Added to the priority score of every ticket from a customer with this tag, "
+            "e.g. 15 for VIP (-50 to 50; 0: none). The ticket page shows it among the reasons."
+        ),
+    )
 
     class Meta:
         verbose_name = _("tag")
@@ -491,6 +523,14 @@ class FollowUp(models.Model):
         indexes = [
             models.Index(
                 fields=["owner", "due_at"], condition=Q(done_at__isnull=True), name="followup_open_idx"
+            )
+        ]
+        constraints = [
+            # The nightly reminder step may run twice or overlap a manual one: one open at a time.
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(kind="repurchase", done_at__isnull=True),
+                name="followup_one_open_repurchase",
             )
         ]
 

@@ -296,3 +296,27 @@ def store_public_languages(*, store: Store) -> list[str]:
     except LookupError:
         return languages
     return languages if own in languages else [*languages, own]
+
+
+# --- REST API reads (customers/api.py) --------------------------------------------------------
+
+
+def order_visible_to(*, user: Viewer) -> QuerySet[Order]:
+    """Orders of the stores the user may see, each with its lines (newest first)."""
+    return (
+        _scoped(Order.objects.all(), user)
+        .select_related("customer")
+        .prefetch_related("lines")
+        .defer("raw")
+        .order_by("-id")
+    )
+
+
+def customer_visible_for_api(*, user: Viewer) -> QuerySet[Customer]:
+    """The customers the user may see (merged-away profiles left out), with their tags."""
+    return (
+        customer_visible_to(user=user)
+        .filter(merged_into__isnull=True)
+        .prefetch_related("tags")
+        .order_by("-id")
+    )

@@ -127,9 +127,21 @@ def follow_up_create(
         raise FollowUpError(_("Unknown kind of follow-up."))
     if customer.merged_into_id or customer.erased_at:
         raise FollowUpError(_("This customer was merged or erased; follow up on the kept customer."))
-    return FollowUp.objects.create(
-        customer=customer, owner=owner, due_at=due_at, kind=kind, note=note[:2000], created_by=created_by
-    )
+    try:
+        with transaction.atomic():
+            return FollowUp.objects.create(
+                customer=customer,
+                owner=owner,
+                due_at=due_at,
+                kind=kind,
+                note=note[:2000],
+                created_by=created_by,
+            )
+    except IntegrityError as exc:
+        # The only unique key: one open repurchase reminder per customer.
+        raise FollowUpError(
+            _("This customer already has an open repurchase reminder; mark it done or change it.")
+        ) from exc
 
 
 def follow_up_done(*, follow_up: FollowUp) -> FollowUp:

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from celery import shared_task
 from django.conf import settings
 
-from customers import identity, privacy, segments
+from customers import identity, privacy, repurchase, segments
 from customers.models import Customer
 
 
@@ -37,3 +37,10 @@ def customer_identity_resolve(customer_id: int) -> None:
     customer = Customer.objects.filter(pk=customer_id).first()
     if customer is not None:
         identity.identity_resolve_customer(customer=customer)
+
+
+@shared_task(ignore_result=True)
+def repurchase_reminders_create() -> int:
+    """Scheduled nightly by beat: a repurchase-reminder follow-up for each regular buyer whose
+    next order is due by their purchase cycle and has not come. Returns how many were made."""
+    return repurchase.repurchase_reminders_create()

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.exceptions import ApplicationError
 from helpdesk.models import RuleSetSwap, SeasonalRuleSet
+from helpdesk.season_calendar import rule_sets_copy_to_next_year
 from helpdesk.seasons import OVERRIDE_KEYS, rule_set_phase_at, rule_set_preview, rule_set_set_phase
 
 ACTION_CHUNK_SIZE = 500
@@ -164,6 +165,7 @@ class SeasonalRuleSetAdmin(admin.ModelAdmin):
         "activate_after",
         "deactivate",
         "return_to_schedule",
+        "copy_to_next_year",
     )
 
     def has_activate_permission(self, request: HttpRequest) -> bool:
@@ -272,6 +274,24 @@ class SeasonalRuleSetAdmin(admin.ModelAdmin):
             done_message=_("Rule sets back on their schedule: %(count)d."),
         )
 
+    @admin.action(permissions=["add"], description=_("Copy to next year"))
+    def copy_to_next_year(self, request: HttpRequest, queryset: QuerySet[SeasonalRuleSet]) -> None:
+        copies = rule_sets_copy_to_next_year(rule_sets=queryset.order_by("peak_from", "pk"))
+        if copies.created:
+            self.message_user(
+                request,
+                _("Created for next year, disabled until you check the dates and enable them: %(names)s.")
+                % {"names": ", ".join(str(rule_set) for rule_set in copies.created)},
+                level=messages.SUCCESS,
+            )
+        if copies.skipped:
+            self.message_user(
+                request,
+                _("Skipped: %(reasons)s.")
+                % {"reasons": "; ".join(f"{source} ({reason})" for source, reason in copies.skipped)},
+                level=messages.INFO if copies.created else messages.WARNING,
+            )
+
 
 @admin.register(RuleSetSwap)
 class RuleSetSwapAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -281,3 +301,10 @@ class RuleSetSwapAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("rule_set__name", "rule_set__slug")
     date_hierarchy = "created_at"
     raw_id_fields = ("rule_set", "actor")
+
+
+# The REST API's tokens (helpdesk/api/admin.py registers them).
+import helpdesk.api.admin  # noqa: E402
+
+# Webhooks: outbound subscriptions and deliveries, the inbound commerce log (helpdesk/webhooks_admin.py).
+import helpdesk.webhooks_admin  # noqa: E402, F401

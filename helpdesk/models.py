@@ -139,3 +139,11 @@ class RuleSetSwap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_set}: {self.from_phase} → {self.to_phase}"
+
+
+# The REST API's tokens and idempotency records live with the API code (helpdesk/api/).
+from helpdesk.api.models import ApiToken, IdempotencyKey  # noqa: E402, F401
+
+# Inbound commerce webhooks (helpdesk/commerce/) and outbound webhooks (helpdesk/outbound/).
+from helpdesk.commerce.models import CommerceWebhookDelivery  # noqa: E402, F401
+from helpdesk.outbound.models import WebhookDelivery, WebhookSubscription  # noqa: E402, F401

@@ -151,4 +151,52 @@ def periodic_tasks() -> list[Periodic]:
                 "customer who opted out, never about a ticket that was reopened."
             ),
         ),
+        Periodic(
+            name="Repurchase reminders",
+            task="customers.tasks.repurchase_reminders_create",
+            crontab="30 3 * * *",
+            description=(
+                "Nightly (03:30 UTC): for each customer with 3 or more orders whose next order is due by "
+                "their purchase cycle (median gap between orders) and has not come, a repurchase "
+                "reminder in the inbox of the store's follow-up owner (else a team lead). One per "
+                "customer per cycle; running it twice makes nothing new."
+            ),
+        ),
+        Periodic(
+            name="Outbound webhooks: lost deliveries",
+            task="helpdesk.tasks.webhook_deliveries_retry_due",
+            every_seconds=600,
+            description=(
+                "Sends again the outbound webhook deliveries whose task was lost (a broker outage at "
+                "commit, a worker that died): pending for 10 minutes, or a retry 10 minutes overdue."
+            ),
+        ),
+        Periodic(
+            name="Analytics daily rollup (recent days)",
+            task="analytics.tasks.rollups_refresh_recent",
+            every_seconds=600,
+            description=(
+                "Recounts the last 3 days of the daily ticket rollup the volume and automation "
+                "dashboards read (tickets created and solved, self-service, translations per day). "
+                "Their figures are at most this old."
+            ),
+        ),
+        Periodic(
+            name="Analytics daily rollup (all days)",
+            task="analytics.tasks.rollups_refresh_all",
+            crontab="0 4 * * *",
+            description=(
+                "Nightly (04:00 UTC): recounts every day of the daily ticket rollup, for what changed "
+                "on older tickets (reopened, re-routed, intent corrected)."
+            ),
+        ),
+        Periodic(
+            name="API: forget old idempotency keys",
+            task="helpdesk.tasks.api_idempotency_keys_purge",
+            every_seconds=3600,
+            description=(
+                "Deletes the REST API's stored POST responses (Idempotency-Key replays) older than a "
+                "day; clients retry within minutes."
+            ),
+        ),
     ]

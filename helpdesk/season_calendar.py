@@ -11,17 +11,25 @@ Dates that move: Black Friday is the day after the fourth Thursday of November a
 three days later; Chinese New Year comes from the ``holidays`` package's Chinese calendar; Prime
 Day is announced by Amazon each year, so the calendar estimates it (second Tuesday of July) and
 a manager corrects the dates in admin once they are known. Custom seasons are made in admin.
+
+``rule_sets_copy_to_next_year`` (the admin's "Copy to next year") makes an existing rule set,
+perhaps edited by a manager, again for its season's next occurrence, its dates moved the same way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from helpdesk.models import SeasonalRuleSet
 
@@ -266,3 +274,188 @@ def public_holidays(*, country: str, year: int) -> list[tuple[dt.date, str]]:
     except NotImplementedError as error:
         raise ValueError(f"the holidays package has no public holidays for country {country!r}") from error
     return sorted(calendar.items())
+
+
+# --- Next year's rule sets from this year's --------------------------------------------------
+
+# Seasons pinned to one calendar day; the others move (see ``season_anchor``).
+_FIXED_DAYS: dict[str, tuple[int, int]] = {
+    Kind.VALENTINES: (2, 14),
+    Kind.SIX_EIGHTEEN: (6, 18),
+    Kind.SINGLES_DAY: (11, 11),
+    Kind.CHRISTMAS: (12, 25),
+}
+_MOVING_DAYS: dict[str, Callable[[int], dt.date]] = {
+    Kind.BLACK_FRIDAY: black_friday,
+    Kind.CHINESE_NEW_YEAR: chinese_new_year,
+    Kind.PRIME_DAY: prime_day_estimate,
+}
+
+
+def season_anchor(*, kind: str, year: int) -> dt.date | None:
+    """The day a season of ``kind`` is pinned to in ``year`` (Black Friday, the first day of
+    Chinese New Year, 11 November, …); ``None`` for a custom season, which has no such day.
+
+    Raises ``ValueError`` when the calendar cannot tell (a Chinese New Year beyond the
+    ``holidays`` package's range)."""
+    if kind in _FIXED_DAYS:
+        month, day = _FIXED_DAYS[kind]
+        return dt.date(year, month, day)
+    if kind in _MOVING_DAYS:
+        return _MOVING_DAYS[kind](year)
+    return None
+
+
+def _same_day_next_year(day: dt.date) -> dt.date:
+    # 29 February has no twin in the next year: the day before is the closest.
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _occurrence_year(rule_set: SeasonalRuleSet, zone: ZoneInfo) -> int:
+    """The year of the season a rule set is for: the year whose anchor day is nearest its peak
+    (a Christmas peak starting on 10 December is that year's Christmas, a Chinese New Year peak
+    in late January the Spring Festival of that year)."""
+    peak = rule_set.peak_from.astimezone(zone).date()
+    candidates = []
+    for year in (peak.year - 1, peak.year, peak.year + 1):
+        anchor = season_anchor(kind=rule_set.kind, year=year)
+        if anchor is not None:
+            candidates.append((abs((anchor - peak).days), year))
+    return min(candidates)[1] if candidates else peak.year
+
+
+def _with_next_year(text: str, year: int, *, separator: str) -> str:
+    """``text`` with the year ``year`` replaced by the next one, or the next year appended."""
+    pattern = re.compile(rf"(?<!\d){year}(?!\d)")
+    if pattern.search(text):
+        return pattern.sub(str(year + 1), text)
+    return f"{text}{separator}{year + 1}"
+
+
+def _moved_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
+    """The overrides with every date value one year on ("return_window_extension_until":
+    "2027-01-31" for the 2026 peak becomes "2028-01-31"): those dates are calendar days a
+    manager chose, not days counted from the season's anchor."""
+    moved: dict[str, Any] = {}
+    for phase, values in overrides.items():
+        if not isinstance(values, dict):
+            moved[phase] = values
+            continue
+        moved[phase] = {}
+        for key, value in values.items():
+            if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                # Not a real date: left as it is, and the copy's validation reports it.
+                with contextlib.suppress(ValueError):
+                    value = _same_day_next_year(dt.date.fromisoformat(value)).isoformat()
+            moved[phase][key] = value
+    return moved
+
+
+@dataclass(frozen=True)
+class NextYearPlan:
+    """Where a rule set's copy for the season's next occurrence goes."""
+
+    slug: str
+    name: str
+    prepare_from: dt.datetime
+    peak_from: dt.datetime
+    peak_until: dt.datetime
+    review_until: dt.datetime
+    overrides: dict[str, Any]
+
+
+def rule_set_next_year_plan(*, rule_set: SeasonalRuleSet) -> NextYearPlan:
+    """The same rule set for the season's next occurrence, its dates moved with the calendar.
+
+    Each boundary keeps its distance in days from the season's anchor day (Black Friday moves
+    with Thanksgiving, Chinese New Year with the lunar calendar; 11.11 and Christmas stay on
+    their day) and its local time of day in the rule set's time zone, so dates a manager
+    adjusted by hand keep the adjustment. A custom season moves by one calendar year.
+    Raises ``ValueError`` when the calendar cannot give the next occurrence.
+    """
+    zone = ZoneInfo(rule_set.timezone)
+    year = _occurrence_year(rule_set, zone)
+    anchor = season_anchor(kind=rule_set.kind, year=year)
+    next_anchor = season_anchor(kind=rule_set.kind, year=year + 1)
+
+    def moved(boundary: dt.datetime) -> dt.datetime:
+        local = boundary.astimezone(zone)
+        if anchor is None or next_anchor is None:
+            day = _same_day_next_year(local.date())
+        else:
+            day = next_anchor + (local.date() - anchor)
+        return dt.datetime.combine(day, local.time(), zone)
+
+    slug = _with_next_year(rule_set.slug, year, separator="-")
+    slug_limit = SeasonalRuleSet._meta.get_field("slug").max_length or 80
+    if len(slug) > slug_limit:
+        slug = f"{rule_set.slug[: slug_limit - 5]}-{year + 1}"
+    return NextYearPlan(
+        slug=slug,
+        name=_with_next_year(rule_set.name, year, separator=" "),
+        prepare_from=moved(rule_set.prepare_from),
+        peak_from=moved(rule_set.peak_from),
+        peak_until=moved(rule_set.peak_until),
+        review_until=moved(rule_set.review_until),
+        overrides=_moved_overrides(rule_set.overrides or {}),
+    )
+
+
+@dataclass(frozen=True)
+class NextYearCopies:
+    created: list[SeasonalRuleSet]  # the new rule sets, disabled until a manager checks them
+    skipped: list[tuple[SeasonalRuleSet, str]]  # (rule set copied from, why not)
+
+
+@transaction.atomic
+def rule_sets_copy_to_next_year(*, rule_sets: Iterable[SeasonalRuleSet]) -> NextYearCopies:
+    """Create each rule set again for its season's next occurrence (``rule_set_next_year_plan``).
+
+    The copies are disabled and inactive: a manager checks the dates (Prime Day's are an
+    estimate) and enables them. Idempotent by slug: a rule set whose copy exists already (made
+    before, or planned from the calendar by ``seasons_plan``) is skipped, so running it twice
+    creates nothing the second time.
+    """
+    created: list[SeasonalRuleSet] = []
+    skipped: list[tuple[SeasonalRuleSet, str]] = []
+    for rule_set in rule_sets:
+        try:
+            plan = rule_set_next_year_plan(rule_set=rule_set)
+        except ValueError as error:
+            skipped.append((rule_set, str(error)))
+            continue
+        if SeasonalRuleSet.objects.filter(slug=plan.slug).exists():
+            skipped.append((rule_set, gettext("“%(slug)s” exists already") % {"slug": plan.slug}))
+            continue
+        copy = SeasonalRuleSet(
+            name=plan.name[: SeasonalRuleSet._meta.get_field("name").max_length],
+            slug=plan.slug,
+            kind=rule_set.kind,
+            markets=list(rule_set.markets or []),
+            timezone=rule_set.timezone,
+            prepare_from=plan.prepare_from,
+            peak_from=plan.peak_from,
+            peak_until=plan.peak_until,
+            review_until=plan.review_until,
+            overrides=plan.overrides,
+            is_enabled=False,
+            phase=SeasonalRuleSet.Phase.INACTIVE,
+        )
+        try:
+            copy.full_clean()
+        except ValidationError as error:
+            skipped.append((rule_set, "; ".join(error.messages)))
+            continue
+        try:
+            # A savepoint: a manager copying the same rule set at this moment wins the slug.
+            with transaction.atomic():
+                copy.save()
+        except IntegrityError:
+            skipped.append((rule_set, gettext("“%(slug)s” exists already") % {"slug": plan.slug}))
+            continue
+        copy.stores.set(rule_set.stores.all())
+        created.append(copy)
+    return NextYearCopies(created=created, skipped=skipped)

@@ -60,8 +60,10 @@ def rule_set_set_phase(
     )
     locked.phase, locked.manual_phase, locked.phase_changed_at = phase, manual, now
     locked.save(update_fields=["phase", "manual_phase", "phase_changed_at"])
+    # The name travels with the event: the inbox banner says which season changed.
     broadcast.broadcast_on_commit(
-        [broadcast.SEASONS], {"kind": "season.changed", "rule_set": locked.pk, "phase": phase}
+        [broadcast.SEASONS],
+        {"kind": "season.changed", "rule_set": locked.pk, "name": locked.name, "phase": phase},
     )
     return True
 
@@ -161,7 +163,8 @@ OVERRIDE_KEYS: dict[str, str] = {
     "sla_factor": "number > 0: SLA targets are multiplied by it (1.5 = half as long again). "
     "Read by tickets.services.sla.",
     "auto_reply_template": "template slug of the acknowledgement for the phase, e.g. a holiday greeting "
-    "with a translation per language. Stored and validated; no sender reads it yet.",
+    "with a translation per language: it opens the contact form's automatic confirmation, in the "
+    "customer's language (else the store's, else English). Read by tickets.services.acknowledgement.",
     "return_window_extension_until": "ISO date: orders bought in the season may come back until then. "
     "Read by returns.services.eligibility.",
     "return_extension_bought_from": "ISO date: first purchase day that counts as bought in the season "
@@ -175,8 +178,10 @@ OVERRIDE_KEYS: dict[str, str] = {
     "Read by tickets.services.routing.",
     "delivery_padding_days": 'whole days, or {country: days, "*": days}, added to expected delivery '
     "(Chinese New Year: carriers and warehouses slow down). Read by logistics.selectors.",
-    "proactive_delay_notices": "true/false: tell customers of a late parcel before they ask. Stored and "
-    "validated; logistics.services.care sends notices regardless of it so far.",
+    "proactive_delay_notices": "true/false: tell customers of a late parcel before they ask (stalled, "
+    "customs, late, slower than the lane). false holds those notices while the phase is live (the "
+    "anomaly says why); true turns them back on over an older rule set's false. Default: on. "
+    "Read by logistics.services.care.",
     "staffing_note": "text shown to agents in the banner (e.g. who is on overflow duty).",
     "survey_offer": "text of the offer in the after-peak survey.",
     "review_report": "true/false: mark the phase for the post-holiday review report.",

@@ -22,6 +22,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    # REST API v1 (helpdesk/api_urls.py): every app's endpoints, the schema and its docs.
+    path("api/v1/", include("helpdesk.api_urls")),
     path("inbox/", include("tickets.urls")),
     # Attachments only through this view: it checks the viewer may see the ticket's store.
     path(
@@ -31,6 +33,7 @@ urlpatterns = [
     ),
     path("inbound/", include("tickets.urls_inbound")),
     path("webhooks/tracking/", include("logistics.urls_webhooks")),
+    path("webhooks/commerce/", include("helpdesk.commerce.urls")),
     path("contact/", include("tickets.urls_public")),
     # The late-parcel choice the customer reaches by a signed link (public, no login).
     path("offer/", include("returns.urls_choice")),

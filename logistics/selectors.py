@@ -190,6 +190,38 @@ def season_padding_days(shipment: Shipment, *, rules: SeasonRules | None = None)
     return padding
 
 
+# Anomalies that tell of a delay; the others (failed delivery, exception, returned) ask the
+# customer to act or explain a loss, and go out whatever the season says.
+DELAY_NOTICE_KINDS = frozenset({"stalled", "customs", "late", "early_warning"})
+
+
+def season_delay_notices_off(shipment: Shipment, *, rules: SeasonRules | None = None) -> str:
+    """The name of the live rule set that turns proactive delay notices off for this parcel,
+    or "" when they go out (the default).
+
+    A rule set counts as for the seasonal padding (its stores, its markets against the parcel's
+    origin or destination), in the phase live now; among those that set
+    ``proactive_delay_notices``, the newest decides (``true`` turns them back on).
+    """
+    rules = rules if rules is not None else season_rules()
+    countries = {shipment.origin_country.upper(), shipment.destination_country.upper()} - {""}
+    decision: tuple[bool, str] | None = None
+    for rule_set, store_ids in rules.rule_sets:
+        if store_ids and shipment.store_id not in store_ids:
+            continue
+        markets = {str(market).upper() for market in rule_set.markets or []}
+        if markets and not markets & countries:
+            continue
+        if rule_set.phase == SeasonalRuleSet.Phase.INACTIVE:
+            continue
+        overrides = (rule_set.overrides or {}).get(rule_set.phase)
+        if isinstance(overrides, dict) and isinstance(overrides.get("proactive_delay_notices"), bool):
+            decision = (overrides["proactive_delay_notices"], rule_set.name)  # ordered by id: newest last
+    if decision is None or decision[0]:
+        return ""
+    return decision[1]
+
+
 @dataclass(frozen=True)
 class EtaRange:
     """When the parcel should arrive: most parcels of its lane arrive between these two times."""
@@ -348,3 +380,8 @@ def carrier_for_detection(detection: Candidate | Mapping[str, Any] | str) -> Car
     else:
         code = str(detection.get("carrier") or "")
     return Carrier.objects.filter(code=code).first() if code else None
+
+
+def shipment_events_for_api(*, shipment: Shipment) -> QuerySet[TrackingEvent]:
+    """A parcel's checkpoints (fetched through a scoped selector), without the raw payloads."""
+    return TrackingEvent.objects.filter(shipment=shipment).defer("raw").order_by("id")

@@ -17,6 +17,7 @@ from helpdesk.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, json_block, 
 from returns.models import (
     CompensationOffer,
     CompensationPolicy,
+    CompensationTagRule,
     Refund,
     ReturnEvent,
     ReturnLine,
@@ -365,9 +366,32 @@ class CompensationOfferAdmin(admin.ModelAdmin):
         return f"{obj.amount} {obj.currency}"
 
 
+class CompensationTagRuleInline(admin.TabularInline):
+    """VIP one level up, serial returner nothing without review: the policy's tag rules."""
+
+    model = CompensationTagRule
+    fields = ("tag", "effect")
+    autocomplete_fields = ("tag",)
+    extra = 0
+
+
+@admin.register(CompensationTagRule)
+class CompensationTagRuleAdmin(admin.ModelAdmin):
+    """Every store's tag rules in one list (each is also edited on its policy's page)."""
+
+    list_display = ("policy", "tag", "effect")
+    list_select_related = ("policy__store", "tag")
+    list_filter = ("effect", "tag")
+    search_fields = ("policy__store__name", "tag__name")
+    autocomplete_fields = ("tag",)
+    raw_id_fields = ("policy",)
+
+
 @admin.register(CompensationPolicy)
 class CompensationPolicyAdmin(admin.ModelAdmin):
     """Per store: what each compensation tier is worth and how much may be given."""
+
+    inlines = (CompensationTagRuleInline,)
 
     list_display = (
         "store",

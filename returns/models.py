@@ -452,6 +452,7 @@ class Refund(models.Model):
         ORIGINAL_PAYMENT = "original_payment", _("Original payment")
         STORE_CREDIT = "store_credit", _("Store credit")
         MANUAL = "manual", _("Marked as done by hand")
+        PLATFORM = "platform", _("Refunded on the platform")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -755,3 +756,38 @@ class CompensationPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("Compensation policy of %(store)s") % {"store": self.store})
+
+
+class CompensationTagRule(models.Model):
+    """Part of a store's compensation policy: customers with a tag get a level more, a level
+    less, at most some level, or nothing without a lead's review (e.g. VIP one level up,
+    serial returner nothing automatic)."""
+
+    class Effect(models.TextChoices):
+        UP = "up", _("One level up")
+        DOWN = "down", _("One level down")
+        MAX_COUPON = "max_1", _("At most level 1")
+        MAX_PARTIAL = "max_2", _("At most level 2")
+        REVIEW = "review", _("Nothing automatic: a lead reviews")
+
+    policy = models.ForeignKey(
+        CompensationPolicy,
+        verbose_name=_("compensation policy"),
+        on_delete=models.CASCADE,
+        related_name="tag_rules",
+    )
+    tag = models.ForeignKey(
+        "customers.Tag", verbose_name=_("customer tag"), on_delete=models.CASCADE, related_name="+"
+    )
+    effect = models.CharField(_("effect"), max_length=10, choices=Effect.choices)
+
+    class Meta:
+        verbose_name = _("compensation rule for a customer tag")
+        verbose_name_plural = _("compensation rules for customer tags")
+        ordering = ["policy", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "tag"], name="compensationtagrule_unique_tag"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tag}: {self.get_effect_display()}"

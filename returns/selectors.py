@@ -9,7 +9,7 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from helpdesk.access import Viewer, scope_to_user
-from returns.models import CompensationOffer, ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest
+from returns.models import CompensationOffer, Refund, ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest
 
 if TYPE_CHECKING:
     from returns.services.compensation import CompensationSuggestion
@@ -121,6 +121,7 @@ def compensation_panel(*, user: Viewer, ticket: Ticket) -> CompensationPanel:
     from returns.services.compensation import (
         compensation_blocked_by_claim_risk,
         compensation_choice_link,
+        compensation_held_by_tag,
         compensation_live_offer,
         compensation_suggest,
     )
@@ -145,6 +146,9 @@ def compensation_panel(*, user: Viewer, ticket: Ticket) -> CompensationPanel:
     if live is None and compensation_blocked_by_claim_risk(order=order, ticket=ticket):
         blocked = _("The claim is flagged or scored as high risk: no compensation is offered.")
         return CompensationPanel(None, blocked, offers, None, may_offer)
+    held = compensation_held_by_tag(order=order) if live is None else ""
+    if held:
+        return CompensationPanel(None, held, offers, None, may_offer)
     suggestion = compensation_suggest(order=order, ticket=ticket) if live is None else None
     return CompensationPanel(suggestion, "", offers, live, may_offer, link)
 
@@ -153,3 +157,20 @@ def compensation_offer_for_ticket(*, ticket: Ticket, offer_id: int) -> Compensat
     """An offer shown on this ticket's page (made on it, or on its order without a ticket)."""
     mine = Q(ticket=ticket) | (Q(order_id=ticket.order_id, ticket=None) if ticket.order_id else Q(pk__in=[]))
     return CompensationOffer.objects.filter(mine, pk=offer_id).select_related("order__store").first()
+
+
+# --- REST API reads (returns/api.py) ----------------------------------------------------------
+
+
+def return_list_for_api(*, user: Viewer) -> QuerySet[ReturnRequest]:
+    """Returns of the stores the user may see, each with its lines (newest first)."""
+    return (
+        return_visible_to(user=user)
+        .prefetch_related(Prefetch("lines", queryset=ReturnLine.objects.order_by("id")))
+        .order_by("-id")
+    )
+
+
+def refund_visible_to(*, user: Viewer) -> QuerySet[Refund]:
+    """The refund ledger of the stores the user may see (newest first)."""
+    return scope_to_user(Refund.objects.all(), user, store_field="order__store").order_by("-id")

@@ -23,6 +23,12 @@ def role(name: str) -> Group:
     if not Group.objects.filter(name=name).exists():
         create_roles = importlib.import_module("helpdesk.migrations.0002_create_roles").create_roles
         create_roles(apps, None)
+        # Apps that came after the roles grant their own permissions in their migrations.
+        for module in (
+            "analytics.migrations.0001_ticket_day_rollup",
+            "analytics.migrations.0004_managers_view_rollups",
+        ):
+            importlib.import_module(module).grant(apps, None)
     return Group.objects.get(name=name)
 
 

@@ -924,3 +924,95 @@ class SurveySettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.store)
+
+
+class RoutingRule(models.Model):
+    """A manager's dispatch rule: tickets that match go to a team, before the language default.
+
+    Rules are tried in ``position`` order (then by id); the first active rule of the ticket's
+    store (or of every store) whose conditions all hold routes the ticket. An empty condition
+    matches anything; a filled one matches when the ticket has any of its values.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveIntegerField(
+        _("order"), default=100, help_text=_("Rules with a lower number are tried first.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    store = models.ForeignKey(
+        "customers.Store",
+        verbose_name=_("store"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="routing_rules",
+        help_text=_("Empty: every store (the team must cover the ticket's store)."),
+    )
+    customer_tags = models.ManyToManyField(
+        "customers.Tag",
+        verbose_name=_("customer has any of these tags"),
+        blank=True,
+        related_name="routing_rules",
+        help_text=_("Empty: any customer."),
+    )
+    intents = models.JSONField(
+        _("intents"),
+        default=list,
+        blank=True,
+        help_text=_('Any of these intents, e.g. ["damaged_item", "not_received"]; empty: any.'),
+    )
+    languages = models.JSONField(
+        _("languages"),
+        default=list,
+        blank=True,
+        help_text=_('Any of these customer languages, e.g. ["de", "fr"]; empty: any.'),
+    )
+    channels = models.JSONField(
+        _("channels"),
+        default=list,
+        blank=True,
+        help_text=_('Any of these channels, e.g. ["email", "chat"]; empty: any.'),
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("send to team"), on_delete=models.CASCADE, related_name="routing_rules"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["is_active", "position"], name="routingrule_active_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        for field_name, known in (("intents", Intent.values), ("channels", Channel.values)):
+            value = getattr(self, field_name)
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                errors[field_name] = _('A list of codes, e.g. [] or ["%(example)s"].') % {"example": known[0]}
+                continue
+            unknown = sorted(set(value) - set(known))
+            if unknown:
+                errors[field_name] = _("Unknown: %(unknown)s. Known: %(known)s.") % {
+                    "unknown": ", ".join(unknown),
+                    "known": ", ".join(known),
+                }
+        if not isinstance(self.languages, list) or not all(
+            isinstance(item, str) and 2 <= len(item) <= 10 for item in self.languages
+        ):
+            errors["languages"] = _('A list of language codes, e.g. ["de", "fr"].')
+        if (
+            self.store_id is not None
+            and self.team_id is not None
+            and not self.team.stores.filter(pk=self.store_id).exists()
+        ):
+            errors["team"] = _("%(team)s does not cover %(store)s; add the store to the team first.") % {
+                "team": self.team.name,
+                "store": self.store.name,
+            }
+        if errors:
+            raise ValidationError(errors)

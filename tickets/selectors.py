@@ -31,6 +31,7 @@ from tickets.models import (
     ReplyTemplate,
     ReplyTemplateVariant,
     Sentiment,
+    SurveyResponse,
     Team,
     Ticket,
     TicketEvent,
@@ -657,3 +658,47 @@ def intent_corrections() -> Iterator[tuple[str, str, str]]:
         row = messages.order_by("-created_at", "-id").values_list("body_text", "subject").first()
         if row and row[0].strip():
             yield row[0], row[1], intent
+
+
+def ticket_routing_rule_name(*, ticket: Ticket) -> str:
+    """The routing rule that gave the ticket its current team ("" when a person or the
+    language default did), as named when it routed."""
+    event = (
+        TicketEvent.objects.filter(ticket=ticket, kind=TicketEvent.Kind.TEAM)
+        .order_by("-created_at", "-id")
+        .values_list("data", flat=True)
+        .first()
+    )
+    if not isinstance(event, dict) or event.get("how") != "rule" or event.get("to") != ticket.team_id:
+        return ""
+    return str(event.get("rule_name") or "")
+
+
+# --- REST API reads (tickets/api.py) ----------------------------------------------------------
+
+
+def ticket_messages_for_api(*, ticket: Ticket) -> QuerySet[Message]:
+    """A ticket's messages with their translations and attachments (never the raw originals)."""
+    return (
+        Message.objects.filter(ticket=ticket)
+        .select_related("translation")
+        .prefetch_related("attachments")
+        .defer("raw", "raw_payload")
+        .order_by("id")
+    )
+
+
+def reply_templates_visible_to(*, user: Viewer) -> QuerySet[ReplyTemplate]:
+    """Templates for every store, and those of the stores the user may see."""
+    store_ids = visible_store_ids(user)
+    templates = ReplyTemplate.objects.prefetch_related("variants")
+    if store_ids is not None:
+        templates = templates.filter(Q(store__isnull=True) | Q(store_id__in=store_ids))
+    return templates.order_by("-id")
+
+
+def survey_responses_visible_to(*, user: Viewer) -> QuerySet[SurveyResponse]:
+    """Survey answers about tickets of the stores the user may see."""
+    return scope_to_user(
+        SurveyResponse.objects.select_related("survey__ticket"), user, store_field="survey__ticket__store"
+    ).order_by("-id")

@@ -32,6 +32,7 @@ from tickets.selectors import (
     ticket_get_for_agent,
     ticket_inbox_page,
     ticket_merge_candidates,
+    ticket_routing_rule_name,
 )
 from tickets.services import ALLOWED_STATUS_CHANGES, email_ingest, message_reply
 from tickets.services.claim_risk import REASON_LABELS as CLAIM_REASON_LABELS
@@ -177,6 +178,8 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
         ),
         # The compensation card: the suggested tier and why, the offers made, the "Offer" button.
         "compensation": compensation_panel(user=user, ticket=ticket),
+        # "Team: Priority care, by rule “VIP customers”": why the ticket went where it is.
+        "routed_by_rule": ticket_routing_rule_name(ticket=ticket),
     }
     # The composer: a reply held back (or translated without scripts) comes back in it.
     draft = request.session.pop(f"draft:{ticket.pk}", None) or {}

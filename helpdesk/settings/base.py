@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "channels",
     "django_celery_beat",
     "django_htmx",
@@ -269,9 +272,54 @@ SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so an API request without credentials is a 401 asking for a bearer token.
+        "helpdesk.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # REST API v1 (helpdesk/api/): one error format, cursor pages, filters, per-token throttling.
+    "EXCEPTION_HANDLER": "helpdesk.api.errors.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "helpdesk.api.pagination.IdCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["helpdesk.api.throttling.TokenRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "helpdesk.api.schema.ApiAutoSchema",
+}
+# Requests per token (or per signed-in user, or per address when anonymous), e.g. "600/min".
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/min")
+_rate_count, _slash, _rate_period = API_THROTTLE_RATE.partition("/")
+if not _rate_count.isdigit() or _rate_period[:1] not in ("s", "m", "h", "d"):
+    raise ImproperlyConfigured(
+        f"API_THROTTLE_RATE={API_THROTTLE_RATE!r}: use <requests>/<s|min|hour|day>, e.g. 600/min."
+    )
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Helpdesk API",
+    "DESCRIPTION": "Tickets, customers, orders, returns, refunds, shipments and more (REST API v1).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set shared by several fields (helpdesk/api/schema.py).
+    "ENUM_NAME_OVERRIDES": {
+        "TicketChannelEnum": "tickets.models.Channel",
+        "ApiChannelEnum": "tickets.api.API_CHANNELS",
+        "TicketStatusEnum": "tickets.models.Ticket.Status",
+        "MessageDirectionEnum": "tickets.models.Message.Direction",
+        "MessageKindEnum": "tickets.models.Message.Kind",
+        "ShipmentDirectionEnum": "logistics.models.Shipment.Direction",
+        "TrackingStatusEnum": "logistics.models.TrackingStatus",
+        "ReturnStatusEnum": "returns.models.ReturnRequest.Status",
+        "RefundStatusEnum": "returns.models.Refund.Status",
+        "OrderStatusEnum": "customers.models.Order.Status",
+        "TagKindEnum": "customers.models.Tag.Kind",
+        "SeasonKindEnum": "helpdesk.models.SeasonalRuleSet.Kind",
+    },
 }
 
 # --- Uploads ------------------------------------------------------------------------------
@@ -377,6 +425,11 @@ CHAT_MESSAGES_PER_MINUTE = env_int("CHAT_MESSAGES_PER_MINUTE", 20, minimum=1)
 CHAT_MESSAGE_MAX_CHARS = env_int("CHAT_MESSAGE_MAX_CHARS", 4000, minimum=100)
 CHAT_TOKEN_MAX_AGE_DAYS = env_int("CHAT_TOKEN_MAX_AGE_DAYS", 90, minimum=1)
 INBOUND_WEBHOOK_MAX_BYTES = env_int("INBOUND_WEBHOOK_MAX_BYTES", 1024 * 1024, minimum=1024)
+# Outbound webhooks (helpdesk/outbound/): the first retry after this many seconds, doubling
+# each time (at most 6 hours), this many attempts in all, this long to wait for an answer.
+OUTBOUND_WEBHOOK_RETRY_SECONDS = env_int("OUTBOUND_WEBHOOK_RETRY_SECONDS", 30, minimum=1)
+OUTBOUND_WEBHOOK_MAX_ATTEMPTS = env_int("OUTBOUND_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+OUTBOUND_WEBHOOK_TIMEOUT_SECONDS = env_int("OUTBOUND_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 
 # --- Returns portal (returns/portal/) -----------------------------------------------------
 # Order look-ups: per IP address and per order number, in a window (seconds); every look-up
@@ -435,3 +488,32 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 for _directory in _folders:
     with contextlib.suppress(OSError):
         _directory.mkdir(parents=True, exist_ok=True)
+
+# --- Volume forecast and staffing (analytics/dashboards/forecast.py) ---------------------------
+# Agent minutes per ticket (the Erlang C handle time). The data holds no measure of it (the time
+# between a customer's message and the reply is waiting, not work), so it is set here: a default
+# and per team, "team-slug=minutes,…".
+FORECAST_HANDLE_MINUTES = env_int("FORECAST_HANDLE_MINUTES", 6, minimum=1)
+FORECAST_HANDLE_MINUTES_BY_TEAM: dict[str, int] = {}
+for _entry in env_list("FORECAST_HANDLE_MINUTES_BY_TEAM"):
+    _team, _sep, _minutes = _entry.partition("=")
+    if not _sep or not _team.strip() or not _minutes.strip().isdigit() or int(_minutes) < 1:
+        raise ImproperlyConfigured(
+            f"FORECAST_HANDLE_MINUTES_BY_TEAM entries must be team-slug=minutes, got {_entry!r}"
+        )
+    FORECAST_HANDLE_MINUTES_BY_TEAM[_team.strip()] = int(_minutes)
+# The staffing target: this share of tickets gets a first response within this many minutes.
+FORECAST_TARGET_MINUTES = env_int("FORECAST_TARGET_MINUTES", 60, minimum=1)
+FORECAST_SERVICE_LEVEL_PERCENT = env_int("FORECAST_SERVICE_LEVEL_PERCENT", 80, minimum=1)
+FORECAST_MAX_OCCUPANCY_PERCENT = env_int("FORECAST_MAX_OCCUPANCY_PERCENT", 85, minimum=1)
+# Paid time not spent on tickets (breaks, meetings, training, absence).
+FORECAST_SHRINKAGE_PERCENT = env_int("FORECAST_SHRINKAGE_PERCENT", 30, minimum=0)
+if (
+    FORECAST_SERVICE_LEVEL_PERCENT >= 100
+    or FORECAST_MAX_OCCUPANCY_PERCENT > 100
+    or FORECAST_SHRINKAGE_PERCENT >= 100
+):
+    raise ImproperlyConfigured(
+        "FORECAST_SERVICE_LEVEL_PERCENT must be < 100, FORECAST_MAX_OCCUPANCY_PERCENT <= 100 "
+        "and FORECAST_SHRINKAGE_PERCENT < 100."
+    )

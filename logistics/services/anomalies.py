@@ -51,6 +51,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk import events
 from logistics.models import LaneStatistic, Shipment, ShipmentAnomaly, TrackingEvent, TrackingStatus
 from logistics.notices import customer_zone, notice_time
 from logistics.selectors import (
@@ -481,6 +482,7 @@ def _anomaly_create(
                 detail=finding.detail[:300],
                 detected_at=now,
             )
+            events.emit("shipment.anomaly", events.anomaly_payload(anomaly), store_id=shipment.store_id)
             return anomaly, True
     except IntegrityError:
         # Found at the same moment by a check that did not hold the parcel's lock: theirs stands.

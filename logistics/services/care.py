@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from logistics.models import Shipment, ShipmentAnomaly
 from logistics.notices import notice_render
+from logistics.selectors import DELAY_NOTICE_KINDS, season_delay_notices_off
 from logistics.services.links import tracking_link_for
 
 
@@ -81,7 +82,9 @@ def anomaly_notice_claim(*, anomaly_id: int, now: dt.datetime | None = None) -> 
     """The anomaly's customer notice, if it is owed and due; marks it sent (in this transaction).
 
     None when it was sent already, is not due yet (the customer's night), the anomaly cleared,
-    or there is nobody to write to (then the reason is kept on the anomaly and nothing is owed).
+    there is nobody to write to, or a live seasonal rule set turns delay notices off
+    (``proactive_delay_notices: false``); in the last two the reason is kept on the anomaly
+    and nothing is owed.
     """
     now = now or timezone.now()
     anomaly = _locked(anomaly_id)
@@ -99,6 +102,15 @@ def anomaly_notice_claim(*, anomaly_id: int, now: dt.datetime | None = None) -> 
     if customer is None or not customer.email or customer.erased_at is not None:
         _withdraw(anomaly, _("Not sent: the parcel's order has no customer with an e-mail address."))
         return None
+    if anomaly.kind in DELAY_NOTICE_KINDS:
+        season = season_delay_notices_off(shipment)
+        if season:
+            _withdraw(
+                anomaly,
+                _("Not sent: the live seasonal rule set “%(season)s” turns proactive delay notices off.")
+                % {"season": season},
+            )
+            return None
     language = customer.language or shipment.store.default_language
     url = tracking_link_for(shipment, language=language)  # our signed page: timeline, ETA, branding
     rendered = notice_render(

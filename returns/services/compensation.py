@@ -10,6 +10,9 @@ level 3 a full refund plus a gift. ``compensation_suggest`` picks one from
 * the store's ``CompensationPolicy``: amounts, and limits per tier per order and per month
   (an offer that does not fit drops to the tier below);
 
+* the customer's tags, as the policy's tag rules say (``CompensationTagRule``: VIP one level
+  up, serial returner nothing automatic until a lead reviews, at most level 1…);
+
 and never suggests anything on a claim that is flagged or scores as high risk. The suggestion
 says why in plain sentences, for the agent.
 
@@ -41,7 +44,7 @@ from helpdesk.access import ALL_STORES, visible_store_ids
 from helpdesk.exceptions import ApplicationError
 from helpdesk.money import MONEY_PLACES
 from logistics.models import Carrier, LaneStatistic, Shipment, TrackingStatus
-from returns.models import CompensationOffer, CompensationPolicy, Refund
+from returns.models import CompensationOffer, CompensationPolicy, CompensationTagRule, Refund
 
 if TYPE_CHECKING:
     from tickets.models import Ticket
@@ -143,6 +146,9 @@ def compensation_suggest(
         return None
     if compensation_blocked_by_claim_risk(order=order, ticket=ticket):
         return None
+    tag_rules = _tag_rules(policy=policy, order=order)
+    if any(effect == CompensationTagRule.Effect.REVIEW for _name, effect in tag_rules):
+        return None
     if order.status in (Order.Status.REFUNDED, Order.Status.CANCELLED) or order.total <= 0:
         return None
     intent = _normalise_intent(intent or (ticket.intent if ticket is not None else ""))
@@ -161,9 +167,14 @@ def compensation_suggest(
             % {"total": order.total, "currency": order.currency}
         )
     tier += _customer_adjustment(policy=policy, order=order, reasons=reasons)
+    tier += _tag_adjustment(tag_rules=tag_rules, reasons=reasons)
     if tier < Tier.COUPON:
         return None
     tier = min(tier, Tier.FULL)
+    cap, capped_by = _tag_cap(tag_rules=tag_rules)
+    if tier > cap:
+        tier = cap
+        reasons.append(_("Customer tag %(tag)s: at most level %(tier)s.") % {"tag": capped_by, "tier": cap})
 
     waiting = intent in LATE_INTENTS and _not_delivered(intent=intent, shipment=shipment)
     carrier = (
@@ -303,6 +314,56 @@ def _customer_adjustment(*, policy: CompensationPolicy, order: Order, reasons: l
         reasons.extend(history)
         reasons.append(_("Because of this history: one level down."))
     return step
+
+
+def _tag_rules(*, policy: CompensationPolicy, order: Order) -> list[tuple[str, str]]:
+    """(tag name, effect) of the policy's tag rules whose tag the order's customer has."""
+    if policy.pk is None or order.customer_id is None:
+        return []
+    return list(
+        CompensationTagRule.objects.filter(policy=policy, tag__customer_links__customer_id=order.customer_id)
+        .order_by("id")
+        .values_list("tag__name", "effect")
+    )
+
+
+def compensation_held_by_tag(*, order: Order) -> str:
+    """Why the customer's tags hold compensation for a lead's review ("" when they do not)."""
+    policy = compensation_policy_for(store=order.store)
+    names = [
+        name
+        for name, effect in _tag_rules(policy=policy, order=order)
+        if effect == CompensationTagRule.Effect.REVIEW
+    ]
+    if not names:
+        return ""
+    return _("Customer tag %(tags)s: no compensation without a lead's review.") % {"tags": ", ".join(names)}
+
+
+def _tag_adjustment(*, tag_rules: list[tuple[str, str]], reasons: list[str]) -> int:
+    Effect = CompensationTagRule.Effect
+    step = 0
+    for name, effect in tag_rules:
+        if effect == Effect.UP:
+            step += 1
+            reasons.append(_("Customer tag %(tag)s: one level up.") % {"tag": name})
+        elif effect == Effect.DOWN:
+            step -= 1
+            reasons.append(_("Customer tag %(tag)s: one level down.") % {"tag": name})
+    return step
+
+
+def _tag_cap(*, tag_rules: list[tuple[str, str]]) -> tuple[int, str]:
+    """The highest tier the customer's tags allow (the lowest cap wins), and the tag that sets it."""
+    caps: dict[str, int] = {
+        CompensationTagRule.Effect.MAX_COUPON: int(Tier.COUPON),
+        CompensationTagRule.Effect.MAX_PARTIAL: int(Tier.PARTIAL),
+    }
+    cap, capped_by = int(Tier.FULL), ""
+    for name, effect in tag_rules:
+        if effect in caps and caps[effect] < cap:
+            cap, capped_by = caps[effect], name
+    return cap, capped_by
 
 
 def _history_reasons(*, customer: Customer, order: Order) -> list[str]:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Order, OrderLine
-from helpdesk import broadcast
+from helpdesk import broadcast, events
 from helpdesk.exceptions import ApplicationError
 from helpdesk.platforms import ConnectorError, RefundOrder, connector_for
 from returns.models import Refund, ReturnRequest
@@ -133,7 +133,7 @@ def refund_issue(
 
     now = timezone.now()
     human = _human(actor)
-    if method == Refund.Method.MANUAL:
+    if method in (Refund.Method.MANUAL, Refund.Method.PLATFORM):
         status = Refund.Status.SUCCEEDED  # done outside the helpdesk and recorded here
     elif connector_for(locked_order.store) is None:
         status = Refund.Status.MANUAL
@@ -170,6 +170,7 @@ def refund_issue(
             return _existing_or_error(existing, order=order, order_line=order_line, amount=amount)
         raise ApplicationError(_("This refund would exceed what was paid.")) from None
     _order_status_after_refund(locked_order, refunded=already_on_order + amount)
+    events.emit("refund.issued", events.refund_payload(refund), store_id=locked_order.store_id)
     if status == Refund.Status.PENDING:
         transaction.on_commit(lambda: _enqueue_submit(refund.pk))
     _broadcast(refund)

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk import broadcast
+from helpdesk import broadcast, events
 from helpdesk.exceptions import ApplicationError
 from logistics.models import Shipment, TrackingStatus
 from returns.models import (
@@ -134,6 +134,8 @@ def return_transition(
         fields.append("closed_at")
     locked.save(update_fields=fields)
     return_event_log(return_request=locked, from_status=previous, to_status=to_status, actor=actor, note=note)
+    if to_status == S.APPROVED:
+        events.emit("return.approved", events.return_payload(locked), store_id=locked.store_id)
     return locked
 
 

@@ -219,13 +219,31 @@
     } else if (event.kind === "pong") {
       advance(event.position);
     } else if (event.kind === "season.changed") {
-      showBanner(); // holiday mode switched: priorities and SLA targets may all move
+      showBanner(seasonText(event)); // holiday mode switched: priorities and SLA targets may all move
     }
   }
 
-  function showBanner() {
+  // "Holiday mode: <rule set> …" in the page's language: the texts and phase names come from the
+  // banner's data attributes (translated by the template), the rule set's name from the event.
+  function seasonText(event) {
     var element = document.getElementById("live-banner");
-    if (element) element.hidden = false;
+    if (!element || !event.name) return null;
+    var ended = event.phase === "inactive";
+    var text = ended ? element.dataset.seasonOff : element.dataset.seasonOn;
+    if (!text) return null;
+    var key = "phase" + String(event.phase).charAt(0).toUpperCase() + String(event.phase).slice(1);
+    return text.replace("{name}", event.name).replace("{phase}", element.dataset[key] || event.phase);
+  }
+
+  function showBanner(text) {
+    var element = document.getElementById("live-banner");
+    if (!element) return;
+    var button = element.querySelector(".live-banner-button");
+    if (button) {
+      if (!button.dataset.defaultText) button.dataset.defaultText = button.textContent;
+      button.textContent = text || button.dataset.defaultText;
+    }
+    element.hidden = false;
   }
 
   function reloadList() {

@@ -410,15 +410,17 @@ def test_an_agent_can_neither_export_nor_erase(client, person, agent_eu):
     assert customer.email == EMAIL
 
 
-def test_a_manager_erases_by_post_only(client, person, manager):
+def test_a_manager_erases_by_post_with_the_customer_number(client, person, manager):
     client.force_login(manager)
     url = reverse("customers:erase", args=[person["customer"].pk])
+    confirmed = {"reference": str(person["customer"].pk)}
 
-    assert client.get(url).status_code == 405
-    response = client.post(url)
+    assert client.get(url).status_code == 200  # the confirmation page; nothing erased
+    assert Customer.objects.get(pk=person["customer"].pk).email == EMAIL
+    response = client.post(url, confirmed)
     assert response.status_code == 302
     assert Customer.objects.get(pk=person["customer"].pk).email == ""
-    assert client.post(url).status_code == 302  # again: a message, no error, no second log
+    assert client.post(url, confirmed).status_code == 302  # again: a message, no second log
     assert ErasureLog.objects.count() == 1
 
 

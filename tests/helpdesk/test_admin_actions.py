@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
@@ -9,6 +12,8 @@ from helpdesk.models import RuleSetSwap, SeasonalRuleSet
 from returns.models import ReturnEvent, ReturnRequest
 from tests.factories import ReturnRequestFactory, SeasonalRuleSetFactory, TicketFactory
 from tickets.models import Ticket, TicketEvent
+
+NEW_YORK = ZoneInfo("America/New_York")
 
 
 def run_action(client, changelist: str, action: str, objects) -> str:
@@ -91,3 +96,46 @@ def test_a_team_lead_cannot_switch_holiday_mode(client, lead_eu):
 
     rule_set.refresh_from_db()
     assert rule_set.phase == SeasonalRuleSet.Phase.INACTIVE
+
+
+@pytest.mark.django_db
+def test_a_manager_copies_a_rule_set_to_next_year_once(client, manager):
+    client.force_login(manager)
+    rule_set = SeasonalRuleSetFactory(
+        slug="black-friday-2026-us",
+        name="Black Friday / Cyber Monday 2026 (US)",
+        prepare_from=datetime(2026, 11, 6, tzinfo=NEW_YORK),
+        peak_from=datetime(2026, 11, 27, tzinfo=NEW_YORK),
+        peak_until=datetime(2026, 12, 2, tzinfo=NEW_YORK),
+        review_until=datetime(2026, 12, 23, tzinfo=NEW_YORK),
+    )
+
+    page = run_action(client, "/admin/helpdesk/seasonalruleset/", "copy_to_next_year", [rule_set])
+
+    copy = SeasonalRuleSet.objects.get(slug="black-friday-2027-us")
+    assert copy.peak_from == datetime(2027, 11, 26, tzinfo=NEW_YORK)
+    assert not copy.is_enabled
+    assert "Created for next year" in page
+    assert "Black Friday / Cyber Monday 2027 (US)" in page
+
+    again = run_action(client, "/admin/helpdesk/seasonalruleset/", "copy_to_next_year", [rule_set])
+
+    assert SeasonalRuleSet.objects.count() == 2
+    assert "Created for next year" not in again
+    assert "Skipped" in again
+    assert "exists already" in again
+
+
+@pytest.mark.django_db
+def test_a_team_lead_cannot_copy_rule_sets(client, lead_eu):
+    lead_eu.is_staff = True
+    lead_eu.save()
+    client.force_login(lead_eu)
+    rule_set = SeasonalRuleSetFactory()
+
+    client.post(
+        "/admin/helpdesk/seasonalruleset/",
+        {"action": "copy_to_next_year", ACTION_CHECKBOX_NAME: [rule_set.pk]},
+    )
+
+    assert SeasonalRuleSet.objects.count() == 1

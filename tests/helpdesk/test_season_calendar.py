@@ -1,5 +1,6 @@
 """The peak-season calendar: moving dates, a year's rule sets per market at local midnight,
-public holidays, and the admin refusing overrides it does not know."""
+copying a rule set to the season's next occurrence, public holidays, and the admin refusing
+overrides it does not know."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from helpdesk.season_calendar import (
     black_friday,
     chinese_new_year,
     public_holidays,
+    rule_sets_copy_to_next_year,
+    season_plan,
     season_rule_sets_create,
 )
 from helpdesk.seasons import OVERRIDE_KEYS, validate_overrides
@@ -163,3 +166,143 @@ def test_the_admin_form_shows_an_unknown_key_on_the_overrides_field(admin_client
     assert "Unknown time zone “Europe/Nowhere”" in errors["timezone"][0]
     rule_set.refresh_from_db()
     assert rule_set.overrides == {"during": {"sla_factor": 1.5}, "after": {"sla_factor": 1.2}}
+
+
+# --- Copy to next year ----------------------------------------------------------------------
+
+
+def local_day(moment: dt.datetime, zone: str) -> dt.date:
+    return moment.astimezone(ZoneInfo(zone)).date()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("slug", "peak_2026", "peak_2027"),
+    [
+        # Black Friday follows Thanksgiving: 27 November 2026, 26 November 2027.
+        ("black-friday-2026-us", dt.date(2026, 11, 27), dt.date(2027, 11, 26)),
+        # Ten days before the Spring Festival: 17 February 2026, 6 February 2027.
+        ("chinese-new-year-2026", dt.date(2026, 2, 7), dt.date(2027, 1, 27)),
+        # Prime Day's estimate, the second Tuesday of July: 14 July 2026, 13 July 2027.
+        ("prime-day-2026-us", dt.date(2026, 7, 14), dt.date(2027, 7, 13)),
+        # Fixed days stay on their day.
+        ("singles-day-2026-cn", dt.date(2026, 11, 1), dt.date(2027, 11, 1)),
+        ("christmas-2026-gb", dt.date(2026, 12, 10), dt.date(2027, 12, 10)),
+        ("valentines-2026-us", dt.date(2026, 2, 1), dt.date(2027, 2, 1)),
+        ("618-2026-cn", dt.date(2026, 6, 1), dt.date(2027, 6, 1)),
+    ],
+)
+def test_a_copy_moves_with_its_season_to_the_next_years_calendar(slug, peak_2026, peak_2027):
+    season_rule_sets_create(year=2026, markets=["US", "GB", "CN"])
+    source = SeasonalRuleSet.objects.get(slug=slug)
+    assert local_day(source.peak_from, source.timezone) == peak_2026
+
+    copies = rule_sets_copy_to_next_year(rule_sets=[source])
+
+    [copy] = copies.created
+    assert local_day(copy.peak_from, copy.timezone) == peak_2027
+    # The same rule set the calendar plans for 2027: every boundary, at local midnight.
+    planned = next(plan for plan in season_plan(year=2027) if plan.slug == copy.slug)
+    assert (copy.name, copy.markets, copy.timezone) == (
+        planned.name,
+        [] if planned.market == "*" else [planned.market],
+        planned.time_zone,
+    )
+    assert (copy.prepare_from, copy.peak_from, copy.peak_until, copy.review_until) == (
+        planned.prepare_from,
+        planned.peak_from,
+        planned.peak_until,
+        planned.review_until,
+    )
+
+
+@pytest.mark.django_db
+def test_a_copy_is_disabled_and_inactive_until_a_manager_checks_it(store_us):
+    season_rule_sets_create(year=2026, markets=["US"])
+    source = SeasonalRuleSet.objects.get(slug="black-friday-2026-us")
+    source.stores.add(store_us)
+    SeasonalRuleSet.objects.filter(pk=source.pk).update(phase=SeasonalRuleSet.Phase.DURING)
+
+    [copy] = rule_sets_copy_to_next_year(rule_sets=[source]).created
+
+    copy.refresh_from_db()
+    assert (copy.is_enabled, copy.phase, copy.manual_phase) == (False, SeasonalRuleSet.Phase.INACTIVE, False)
+    assert list(copy.stores.all()) == [store_us]
+    assert copy.overrides["during"]["sla_factor"] == source.overrides["during"]["sla_factor"]
+    # The return window of the 2026 peak ran to January 2027; the 2027 peak's runs a year later.
+    assert source.overrides["during"]["return_window_extension_until"] == "2027-01-31"
+    assert copy.overrides["during"]["return_window_extension_until"] == "2028-01-31"
+
+
+@pytest.mark.django_db
+def test_dates_a_manager_moved_by_hand_keep_their_distance_from_the_season():
+    berlin = ZoneInfo("Europe/Berlin")
+    # Peak from the Thursday evening before Black Friday 2026 (27 November) to Cyber Monday night.
+    source = SeasonalRuleSetFactory(
+        slug="bf-early-start",
+        name="Black Friday early start",
+        kind=SeasonalRuleSet.Kind.BLACK_FRIDAY,
+        timezone="Europe/Berlin",
+        prepare_from=dt.datetime(2026, 11, 9, 9, 0, tzinfo=berlin),
+        peak_from=dt.datetime(2026, 11, 26, 18, 0, tzinfo=berlin),
+        peak_until=dt.datetime(2026, 12, 1, 0, 0, tzinfo=berlin),
+        review_until=dt.datetime(2026, 12, 20, 0, 0, tzinfo=berlin),
+    )
+
+    [copy] = rule_sets_copy_to_next_year(rule_sets=[source]).created
+
+    # Black Friday 2027 is 26 November: one day earlier in the month than in 2026.
+    assert copy.prepare_from == dt.datetime(2027, 11, 8, 9, 0, tzinfo=berlin)
+    assert copy.peak_from == dt.datetime(2027, 11, 25, 18, 0, tzinfo=berlin)
+    assert copy.peak_until == dt.datetime(2027, 11, 30, 0, 0, tzinfo=berlin)
+    assert copy.review_until == dt.datetime(2027, 12, 19, 0, 0, tzinfo=berlin)
+    assert (copy.slug, copy.name) == ("bf-early-start-2027", "Black Friday early start 2027")
+
+
+@pytest.mark.django_db
+def test_a_custom_season_moves_to_the_same_days_next_year():
+    tokyo = ZoneInfo("Asia/Tokyo")
+    source = SeasonalRuleSetFactory(
+        slug="golden-week-2026-jp",
+        name="Golden Week 2026 (JP)",
+        kind=SeasonalRuleSet.Kind.CUSTOM,
+        timezone="Asia/Tokyo",
+        prepare_from=dt.datetime(2026, 4, 15, tzinfo=tokyo),
+        peak_from=dt.datetime(2026, 4, 29, tzinfo=tokyo),
+        peak_until=dt.datetime(2026, 5, 7, tzinfo=tokyo),
+        review_until=dt.datetime(2026, 5, 20, tzinfo=tokyo),
+    )
+
+    [copy] = rule_sets_copy_to_next_year(rule_sets=[source]).created
+
+    assert (copy.slug, copy.name) == ("golden-week-2027-jp", "Golden Week 2027 (JP)")
+    assert copy.peak_from == dt.datetime(2027, 4, 29, tzinfo=tokyo)
+    assert copy.review_until == dt.datetime(2027, 5, 20, tzinfo=tokyo)
+
+
+@pytest.mark.django_db
+def test_copying_twice_creates_nothing_the_second_time_and_says_why():
+    season_rule_sets_create(year=2026, markets=["DE"])
+    sources = list(SeasonalRuleSet.objects.order_by("pk"))
+
+    first = rule_sets_copy_to_next_year(rule_sets=sources)
+    count = SeasonalRuleSet.objects.count()
+    second = rule_sets_copy_to_next_year(rule_sets=sources)
+
+    assert len(first.created) == len(sources)
+    assert second.created == []
+    assert SeasonalRuleSet.objects.count() == count == 2 * len(sources)
+    assert [source for source, _reason in second.skipped] == sources
+    assert "“black-friday-2027-de” exists already" in [reason for _source, reason in second.skipped]
+
+
+@pytest.mark.django_db
+def test_a_rule_set_already_planned_from_the_calendar_is_not_copied_again():
+    season_rule_sets_create(year=2026, markets=["GB"])
+    season_rule_sets_create(year=2027, markets=["GB"])
+    count = SeasonalRuleSet.objects.count()
+
+    copies = rule_sets_copy_to_next_year(rule_sets=SeasonalRuleSet.objects.filter(slug__contains="2026"))
+
+    assert copies.created == []
+    assert SeasonalRuleSet.objects.count() == count

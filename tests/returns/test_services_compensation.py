@@ -499,3 +499,80 @@ def test_deleting_the_tickets_keeps_their_offers_on_the_order(damaged, manager, 
     kept = CompensationOffer.objects.filter(order=damaged.order)
     assert {offer.pk for offer in kept} == {first.pk, second.pk}
     assert all(offer.ticket_id is None for offer in kept)
+
+
+# --- the customer's tags (issue 7) ----------------------------------------------------------
+
+
+def tag_rule(policy, slug, name, effect):
+    from returns.models import CompensationTagRule
+    from tests.factories import TagFactory
+
+    tag = TagFactory(slug=slug, name=name)
+    CompensationTagRule.objects.create(policy=policy, tag=tag, effect=effect)
+    return tag
+
+
+def tagged(customer, tag):
+    from tests.factories import CustomerTagFactory
+
+    CustomerTagFactory(customer=customer, tag=tag)
+    return customer
+
+
+def test_a_vip_tag_gives_one_level_more_and_says_so(store, policy):
+    vip = tag_rule(policy, "vip", "VIP", "up")
+    plain = compensation_suggest(order=an_order(store), intent="damaged_item")
+
+    suggestion = compensation_suggest(
+        order=an_order(store, customer=tagged(a_customer(), vip)), intent="damaged_item"
+    )
+
+    assert (plain.tier, suggestion.tier) == (Tier.PARTIAL, Tier.FULL)
+    assert "Customer tag VIP: one level up." in suggestion.reasons
+    assert not any("Customer tag" in reason for reason in plain.reasons)
+
+
+def test_a_tag_one_level_down_can_leave_nothing_to_offer(store, policy):
+    complainer = tag_rule(policy, "frequent-complainer", "Frequent complainer", "down")
+    order = an_order(store, customer=tagged(a_customer(), complainer))
+    a_parcel(order, days_late=2, delivered=True)
+
+    assert compensation_suggest(order=order, intent="late") is None
+
+
+def test_a_cap_keeps_the_tier_at_its_level_and_explains_it(store, policy):
+    capped = tag_rule(policy, "at-risk", "At risk", "max_1")
+    order = an_order(store, customer=tagged(a_customer(), capped))
+    a_parcel(order, days_late=20, delivered=True)
+
+    suggestion = compensation_suggest(order=order, intent="late")
+
+    assert suggestion.tier == Tier.COUPON
+    assert "Customer tag At risk: at most level 1." in suggestion.reasons
+
+
+def test_a_serial_returner_gets_nothing_automatic_until_a_lead_reviews(store, policy):
+    from returns.services.compensation import compensation_held_by_tag
+
+    returner = tag_rule(policy, "serial-returner", "Serial returner", "review")
+    order = an_order(store, customer=tagged(a_customer(), returner))
+    untagged = an_order(store)
+
+    assert compensation_suggest(order=order, intent="damaged_item") is None
+    assert compensation_held_by_tag(order=order) == (
+        "Customer tag Serial returner: no compensation without a lead's review."
+    )
+    assert compensation_held_by_tag(order=untagged) == ""
+    assert compensation_suggest(order=untagged, intent="damaged_item").tier == Tier.PARTIAL
+
+
+def test_a_tag_rule_of_another_stores_policy_changes_nothing(store, policy):
+    other_policy = CompensationPolicyFactory(store=StoreFactory(currency="EUR"))
+    vip = tag_rule(other_policy, "vip", "VIP", "up")
+
+    suggestion = compensation_suggest(
+        order=an_order(store, customer=tagged(a_customer(), vip)), intent="damaged_item"
+    )
+
+    assert suggestion.tier == Tier.PARTIAL

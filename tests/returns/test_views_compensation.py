@@ -152,6 +152,9 @@ def test_a_manager_edits_a_stores_compensation_policy_in_admin(client, manager, 
             "vip_orders_count": "5",
             "tier2_max_per_order": "30.00",
             "tier1_monthly_budget": "",
+            # The inline of tag rules (VIP one level up…): none here.
+            "tag_rules-TOTAL_FORMS": "0",
+            "tag_rules-INITIAL_FORMS": "0",
         },
     )
 
@@ -165,3 +168,59 @@ def test_a_manager_edits_a_stores_compensation_policy_in_admin(client, manager, 
     change = reverse("admin:returns_compensationpolicy_change", args=[policy.pk])
     assert client.get(change).status_code == 200
     assert client.get(reverse("admin:returns_compensationpolicy_changelist")).status_code == 200
+
+
+def test_a_serial_returners_ticket_says_a_lead_reviews_and_offers_nothing(
+    client, agent_eu, store_eu, team_eu
+):
+    from returns.models import CompensationTagRule
+    from tests.factories import CompensationPolicyFactory, CustomerTagFactory, TagFactory
+
+    policy = CompensationPolicyFactory(store=store_eu)
+    returner = TagFactory(slug="serial-returner", name="Serial returner")
+    CompensationTagRule.objects.create(policy=policy, tag=returner, effect=CompensationTagRule.Effect.REVIEW)
+    ticket = a_ticket(store_eu, team_eu, intent="damaged_item")
+    CustomerTagFactory(customer=ticket.customer, tag=returner)
+    client.force_login(agent_eu)
+
+    page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+
+    assert "Customer tag Serial returner: no compensation without a lead&#x27;s review." in page
+    assert reverse("tickets:compensation_offer", args=[ticket.pk]) not in page
+
+
+def test_a_manager_adds_a_tag_rule_to_a_compensation_policy_in_admin(client, manager, store_eu):
+    from returns.models import CompensationTagRule
+    from tests.factories import CompensationPolicyFactory, TagFactory
+
+    policy = CompensationPolicyFactory(store=store_eu)
+    vip = TagFactory(slug="vip", name="VIP")
+    client.force_login(manager)
+    change = reverse("admin:returns_compensationpolicy_change", args=[policy.pk])
+    form = {
+        "store": store_eu.pk,
+        "is_active": "on",
+        "coupon_value": "5.00",
+        "coupon_percent": "10",
+        "points": "0",
+        "points_value": "0",
+        "partial_refund_percent": "20",
+        "gift": "",
+        "gift_value": "0",
+        "moderate_delay_days": "5",
+        "severe_delay_days": "14",
+        "high_value_order": "200",
+        "vip_lifetime_value": "500",
+        "vip_orders_count": "5",
+        "tag_rules-TOTAL_FORMS": "1",
+        "tag_rules-INITIAL_FORMS": "0",
+        "tag_rules-0-tag": vip.pk,
+        "tag_rules-0-effect": "up",
+    }
+
+    response = client.post(change, form)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert list(CompensationTagRule.objects.values_list("policy", "tag", "effect")) == [
+        (policy.pk, vip.pk, "up")
+    ]

@@ -1,6 +1,9 @@
-"""The inbox websocket: only signed-in users, only their teams' events, sent after commit."""
+"""The inbox websocket: only signed-in users, only their teams' events, sent after commit; holiday
+mode's swaps reach every open inbox."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
@@ -9,8 +12,10 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
 from helpdesk.broadcast import position_of
+from helpdesk.models import SeasonalRuleSet
 from helpdesk.routing import websocket_urlpatterns
-from tests.factories import TicketFactory
+from helpdesk.seasons import rule_sets_swap_due
+from tests.factories import SeasonalRuleSetFactory, TicketFactory
 from tickets.models import Ticket
 from tickets.services import ticket_set_status
 
@@ -132,5 +137,41 @@ def test_the_inbox_heartbeat_is_answered_with_the_live_position(agent_eu):
         assert pong["kind"] == "pong"
         assert isinstance(pong["position"], int)
         await communicator.disconnect()
+
+    async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rule_set_swap_shows_and_hides_the_season_banner_in_every_open_inbox(manager, agent_eu, agent_us):
+    """Holiday mode reaches every open inbox, whatever its stores, through the channel layer the
+    settings give (Redis when REDIS_URL is set): the scheduled swap into the peak, then out of it."""
+    rule_set = SeasonalRuleSetFactory(name="Black Friday / Cyber Monday 2026 (US)", markets=["US"])
+    during = rule_set.peak_from + timedelta(hours=1)
+    over = rule_set.review_until + timedelta(hours=1)
+
+    def swap_event(phase: str) -> dict:
+        return {"kind": "season.changed", "rule_set": rule_set.pk, "name": rule_set.name, "phase": phase}
+
+    async def scenario():
+        inboxes = [connect(user) for user in (manager, agent_eu, agent_us)]
+        connected = []
+        try:
+            for inbox in inboxes:
+                # Generous timeouts: the machine may be busy; nothing here waits for a fixed time.
+                assert (await inbox.connect(timeout=5))[0]
+                connected.append(inbox)
+
+            assert await sync_to_async(rule_sets_swap_due)(now=during) == [rule_set.pk]
+            for inbox in inboxes:
+                assert await inbox.receive_json_from(timeout=5) == swap_event(SeasonalRuleSet.Phase.DURING)
+
+            assert await sync_to_async(rule_sets_swap_due)(now=over) == [rule_set.pk]
+            for inbox in inboxes:
+                assert await inbox.receive_json_from(timeout=5) == swap_event(SeasonalRuleSet.Phase.INACTIVE)
+        finally:
+            # Close every socket before the loop ends, even after a failed assertion (a pending
+            # channel-layer read cancelled at loop shutdown once hung a run).
+            for inbox in connected:
+                await inbox.disconnect(timeout=5)
 
     async_to_sync(scenario)()

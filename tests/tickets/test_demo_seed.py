@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
@@ -12,6 +14,8 @@ from django.core.management import call_command
 from customers.models import Customer, Store
 from helpdesk.access import visible_store_ids
 from helpdesk.models import SeasonalRuleSet
+from helpdesk.season_calendar import SEASONS, black_friday, chinese_new_year
+from helpdesk.seasons import validate_overrides
 from logistics.models import Shipment, TrackingEvent
 from returns.models import Refund, ReturnRequest
 from tickets.models import Intent, Message, Ticket
@@ -103,6 +107,31 @@ def test_parcels_include_stalled_customs_and_late_ones_with_their_histories(seed
 def test_rule_sets_cover_the_coming_peaks(seeded):
     kinds = set(SeasonalRuleSet.objects.values_list("kind", flat=True))
     assert {"black_friday", "christmas", "chinese_new_year", "singles_day"} <= kinds
+
+
+@pytest.mark.django_db
+def test_the_demo_rule_sets_follow_the_production_calendar(seeded):
+    """Demo and production agree: every demo rule set has the dates ``seasons_plan`` would give."""
+    rule_sets = list(SeasonalRuleSet.objects.all())
+    assert rule_sets
+    for rule_set in rule_sets:
+        season = next(season for season in SEASONS if season.kind == rule_set.kind)
+        year = int(rule_set.slug.rsplit("-", 1)[1])
+        zone = ZoneInfo(rule_set.timezone)
+        boundaries = (rule_set.prepare_from, rule_set.peak_from, rule_set.peak_until, rule_set.review_until)
+        dates = season.dates(year)
+        assert [moment.astimezone(zone) for moment in boundaries] == [
+            dt.datetime.combine(day, dt.time(), zone)
+            for day in (dates.prepare, dates.peak, dates.peak_end, dates.review_end)
+        ], rule_set.slug
+        assert rule_set.name == season.name.format(year=year)
+        validate_overrides(rule_set.overrides)
+    # The moving peaks moved: Black Friday with Thanksgiving, Chinese New Year with the moon.
+    for rule_set in SeasonalRuleSet.objects.filter(kind=SeasonalRuleSet.Kind.BLACK_FRIDAY):
+        assert rule_set.peak_from.date() == black_friday(rule_set.peak_from.year)
+    for rule_set in SeasonalRuleSet.objects.filter(kind=SeasonalRuleSet.Kind.CHINESE_NEW_YEAR):
+        peak = rule_set.peak_from.astimezone(ZoneInfo("Asia/Shanghai")).date()
+        assert peak + dt.timedelta(days=10) == chinese_new_year(peak.year)
 
 
 @pytest.mark.django_db

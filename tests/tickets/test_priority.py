@@ -150,3 +150,44 @@ def test_the_ticket_page_says_why_this_priority(client, store_eu, team_eu, agent
     assert "Request: Not received" in page
     assert "5 previous claims" in page
     assert Ticket.objects.get(pk=ticket.pk).priority == Priority.HIGH
+
+
+# --- Customer tags weigh in (issue 7) -----------------------------------------------------------
+
+
+def test_a_tag_with_priority_points_adds_a_reason_of_its_own():
+    plain = priority_score(context=PriorityContext(intent=Intent.WHERE_IS_MY_ORDER))
+    tagged = priority_score(
+        context=PriorityContext(
+            intent=Intent.WHERE_IS_MY_ORDER, customer_tags=(("VIP", 15), ("Complainer", -5))
+        )
+    )
+
+    assert tagged.score == plain.score + 10
+    tag_reasons = [r for r in tagged.reasons if r["code"] == "customer_tag"]
+    assert {(r["tag"], r["points"]) for r in tag_reasons} == {("VIP", 15), ("Complainer", -5)}
+
+
+@pytest.mark.django_db
+def test_a_vip_customers_ticket_ranks_higher_and_the_page_says_customer_tag_vip(
+    client, store_eu, team_eu, agent_eu
+):
+    from tests.factories import CustomerTagFactory, TagFactory
+
+    vip = TagFactory(slug="vip", name="VIP", priority_points=30)
+    TagFactory(slug="first-time-buyer", name="First-time buyer", priority_points=0)
+    tagged = TicketFactory(store=store_eu, team=team_eu, intent=Intent.NOT_AS_DESCRIBED)
+    CustomerTagFactory(customer=tagged.customer, tag=vip)
+    untagged = TicketFactory(store=store_eu, team=team_eu, intent=Intent.NOT_AS_DESCRIBED)
+
+    with_tag = ticket_prioritise(ticket=tagged)
+    without = ticket_prioritise(ticket=untagged)
+
+    assert with_tag.score == without.score + 30
+    assert with_tag.priority == Priority.HIGH
+    assert without.priority == Priority.NORMAL
+    MessageFactory(ticket=tagged)
+    client.force_login(agent_eu)
+    page = client.get(reverse("tickets:detail", args=[tagged.pk])).content.decode()
+    assert "Customer tag VIP" in page
+    assert "+30" in page

@@ -218,3 +218,138 @@ def test_outside_holiday_mode_or_with_room_the_regular_team_keeps_its_tickets(st
     season.phase = SeasonalRuleSet.Phase.AFTER
     season.save(update_fields=["phase"])
     assert team_for(store_id=store_eu.pk, language="de") == team_eu  # the peak is over
+
+
+# --- Routing rules: customer tags, intent, language, channel (issue 7) ---------------------------
+
+
+def vip_rule_setup(store_eu, team_eu):
+    from tests.factories import TagFactory
+    from tickets.models import RoutingRule
+
+    vip = TagFactory(slug="vip", name="VIP")
+    care = TeamFactory(name="Priority care", slug="priority-care", languages=["en"], stores=[store_eu])
+    rule = RoutingRule.objects.create(name="VIP customers", store=store_eu, team=care, position=10)
+    rule.customer_tags.add(vip)
+    return vip, care, rule
+
+
+def test_a_vip_customer_goes_to_the_priority_care_team_and_an_untagged_one_to_the_language_default(
+    store_eu, team_eu
+):
+    from tests.factories import CustomerTagFactory
+
+    vip, care, rule = vip_rule_setup(store_eu, team_eu)
+    tagged = TicketFactory(store=store_eu, language="de")
+    CustomerTagFactory(customer=tagged.customer, tag=vip)
+    untagged = TicketFactory(store=store_eu, language="de")
+
+    ticket_route(ticket=tagged)
+    ticket_route(ticket=untagged)
+
+    tagged.refresh_from_db()
+    untagged.refresh_from_db()
+    assert tagged.team == care
+    assert untagged.team == team_eu
+    routed = tagged.events.get(kind=TicketEvent.Kind.TEAM).data
+    assert (routed["how"], routed["rule"], routed["rule_name"]) == ("rule", rule.pk, "VIP customers")
+    assert untagged.events.get(kind=TicketEvent.Kind.TEAM).data["how"] == "auto"
+
+
+def test_rules_are_tried_in_order_and_every_filled_condition_must_hold(store_eu, team_eu):
+    from tests.factories import CustomerTagFactory
+    from tickets.models import RoutingRule
+
+    vip, care, _rule = vip_rule_setup(store_eu, team_eu)
+    claims = TeamFactory(name="Claims", slug="claims", stores=[store_eu])
+    first = RoutingRule.objects.create(
+        name="Damage by e-mail",
+        store=None,
+        team=claims,
+        position=1,
+        intents=["damaged_item"],
+        channels=["email"],
+    )
+    damaged_vip = TicketFactory(store=store_eu, intent="damaged_item", channel="email")
+    CustomerTagFactory(customer=damaged_vip.customer, tag=vip)
+    damaged_chat_vip = TicketFactory(store=store_eu, intent="damaged_item", channel="chat")
+    CustomerTagFactory(customer=damaged_chat_vip.customer, tag=vip)
+    french_only = RoutingRule.objects.create(
+        name="French", store=store_eu, team=claims, position=2, languages=["fr"]
+    )
+    french = TicketFactory(store=store_eu, language="fr-CA", intent="product_question")
+
+    for ticket in (damaged_vip, damaged_chat_vip, french):
+        ticket_route(ticket=ticket)
+        ticket.refresh_from_db()
+
+    assert damaged_vip.team == claims  # position 1 comes before the VIP rule's 10
+    assert damaged_chat_vip.team == care  # the channel condition fails: the VIP rule routes it
+    assert french.team == claims
+    assert french.events.get(kind=TicketEvent.Kind.TEAM).data["rule"] == french_only.pk
+    assert first.pk != french_only.pk
+
+
+def test_an_inactive_rule_another_stores_rule_or_a_team_not_covering_the_store_routes_nothing(
+    store_eu, store_us, team_eu
+):
+    from tests.factories import CustomerTagFactory
+    from tickets.models import RoutingRule
+
+    vip, _care, rule = vip_rule_setup(store_eu, team_eu)
+    rule.is_active = False
+    rule.save()
+    us_only = TeamFactory(name="US VIP", slug="us-vip", stores=[store_us])
+    everywhere = RoutingRule.objects.create(name="VIP anywhere", store=None, team=us_only, position=1)
+    everywhere.customer_tags.add(vip)
+    ticket = TicketFactory(store=store_eu, language="de")
+    CustomerTagFactory(customer=ticket.customer, tag=vip)
+
+    ticket_route(ticket=ticket)
+
+    ticket.refresh_from_db()
+    assert ticket.team == team_eu
+
+
+def test_a_rule_refuses_unknown_intents_and_channels_and_a_team_that_does_not_cover_its_store(
+    store_eu, store_us, team_eu
+):
+    from django.core.exceptions import ValidationError
+
+    from tickets.models import RoutingRule
+
+    us_team = TeamFactory(name="US", slug="us-only", stores=[store_us])
+    rule = RoutingRule(
+        name="Bad", store=store_eu, team=us_team, intents=["damaged"], channels=["fax"], languages="de"
+    )
+
+    with pytest.raises(ValidationError) as error:
+        rule.full_clean()
+
+    assert set(error.value.message_dict) == {"intents", "channels", "languages", "team"}
+    assert "damaged" in error.value.message_dict["intents"][0]
+
+
+def test_the_ticket_page_names_the_rule_that_routed_it(client, store_eu, team_eu):
+    from tests.factories import CustomerTagFactory
+
+    vip, care, _rule = vip_rule_setup(store_eu, team_eu)
+    lead = agent(care, "care.agent", languages=("en",))
+    ticket = TicketFactory(store=store_eu)
+    CustomerTagFactory(customer=ticket.customer, tag=vip)
+    ticket_route(ticket=ticket)
+    client.force_login(lead)
+
+    page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+
+    assert "Priority care" in page
+    assert "by rule “VIP customers”" in page
+
+
+def test_managers_list_and_edit_routing_rules_in_admin(admin_client, store_eu, team_eu):
+    vip_rule_setup(store_eu, team_eu)
+
+    listing = admin_client.get(reverse("admin:tickets_routingrule_changelist")).content.decode()
+
+    for shown in ("VIP customers", "Priority care", "VIP"):
+        assert shown in listing

@@ -19,6 +19,7 @@ from tickets.models import (
     Mailbox,
     ReplyTemplate,
     ReplyTemplateVariant,
+    RoutingRule,
     SLAPolicy,
     Survey,
     SurveyOptOut,
@@ -317,3 +318,42 @@ class MailboxAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "—"
         return settings.HELPDESK_PUBLIC_URL.rstrip("/") + reverse("inbound:email", args=[obj.inbound_token])
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    """Dispatch rules: tried in order before the language default; the first match routes."""
+
+    list_display = (
+        "position",
+        "name",
+        "is_active",
+        "store",
+        "tag_names",
+        "intents",
+        "languages",
+        "channels",
+        "team",
+    )
+    list_display_links = ("name",)
+    list_editable = ("position", "is_active")
+    list_filter = ("is_active", "store", "team", "customer_tags")
+    list_select_related = ("store", "team")
+    search_fields = ("name", "team__name", "customer_tags__name")
+    ordering = ("position", "id")
+    filter_horizontal = ("customer_tags",)
+    fieldsets = (
+        (None, {"fields": ("name", "position", "is_active", "store")}),
+        (
+            _("When (all that are filled hold)"),
+            {"fields": ("customer_tags", "intents", "languages", "channels")},
+        ),
+        (_("Then"), {"fields": ("team",)}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RoutingRule]:
+        return super().get_queryset(request).prefetch_related("customer_tags")
+
+    @admin.display(description=_("customer tags"))
+    def tag_names(self, obj: RoutingRule) -> str:
+        return ", ".join(tag.name for tag in obj.customer_tags.all()) or "—"

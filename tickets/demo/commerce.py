@@ -20,6 +20,7 @@ from helpdesk.demo import corpus
 from logistics.models import Shipment, ShipmentAnomaly, TrackingEvent, TrackingStatus
 from tickets.demo.keys import CENT, SEED, customer_of_order, order_number, rng, tracking_number
 from tickets.demo.reference import COUNTRY_LANGUAGE, COUNTRY_TIMEZONE, STORES
+from tickets.demo.rhythm import order_placed_at
 from tickets.demo.scenarios import CROSS_BORDER_CARRIERS, DOMESTIC_CARRIER, LANE_DAYS, SCENARIOS
 from tickets.demo.state import BlockState, Context
 
@@ -140,7 +141,8 @@ class CommerceBuilder(BlockState):
             customer = self.customers[customer_of_order(o)]
             r = rng("order", o)
             r.random()
-            placed = ctx.now - dt.timedelta(days=r.uniform(3, 75), hours=r.uniform(0, 24))
+            # Orders follow the weight of their tickets' window (see rhythm.order_placed_at).
+            placed = order_placed_at(now=ctx.now, u=r.random(), u_within_hour=r.random())
             products = r.sample(ctx.products[store.pk], k=r.choice((1, 1, 1, 2, 2, 3)))
             lines = []
             for index, product in enumerate(products):

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from helpdesk.demo import corpus
 from tickets.demo.keys import customer_of_order, order_of_ticket, rng, ticket_reference
+from tickets.demo.rhythm import contact_time
 from tickets.demo.scenarios import INTENTS_BY_SCENARIO, NEGATIVE_INTENTS, TICKET_STATUS_WEIGHTS, URGENCY
 from tickets.demo.state import BlockState
 from tickets.models import Channel, Message, Priority, Survey, SurveyResponse, Ticket
@@ -36,19 +37,28 @@ class ConversationBuilder(BlockState):
         status = r.choices(
             [s for s, _ in TICKET_STATUS_WEIGHTS], weights=[w for _, w in TICKET_STATUS_WEIGHTS]
         )[0]
-        created = order.placed_at + dt.timedelta(days=r.uniform(2, 20), hours=r.uniform(0, 24))
-        if status == "new":
-            # Nobody has answered yet: these arrived in the last two days.
-            created = ctx.now - dt.timedelta(
-                hours=r.uniform(0.2, 10) if r.random() < 0.75 else r.uniform(10, 48)
-            )
-        elif status in {"open", "on_hold"} and r.random() < 0.75:
-            created = ctx.now - dt.timedelta(hours=r.uniform(6, 24 * 6))
         # Draw every number whatever the branch, so the data does not depend on the clock.
-        daytime_shift, recent_minutes = r.uniform(0, 4), r.uniform(10, 120)
-        created = _in_local_daytime(created, customer.timezone, daytime_shift)
+        when, still_open, daytime_shift, recent_minutes = (
+            r.random(),
+            r.random(),
+            r.uniform(0, 4),
+            r.uniform(10, 120),
+        )
+        # Tickets arrive at a steady weekly rhythm (rhythm.contact_time) and the status agrees with
+        # the age: an unanswered ("new") ticket is at most two days old, and three in four open or
+        # on-hold tickets older than six days are solved by now.
+        created = contact_time(placed=order.placed_at, now=ctx.now, tzname=customer.timezone, u=when)
+        by_day = _in_local_daytime(created, customer.timezone, daytime_shift)
+        # A night-time message of the last hours stays at night rather than piling up at "now".
+        if by_day <= ctx.now - dt.timedelta(minutes=10):
+            created = by_day
         if created > ctx.now - dt.timedelta(minutes=10):
             created = ctx.now - dt.timedelta(minutes=recent_minutes)
+        age = ctx.now - created
+        if status == "new" and age > dt.timedelta(hours=48):
+            status = "open"
+        if status in {"open", "on_hold"} and age > dt.timedelta(days=6) and still_open >= 0.25:
+            status = "solved"
         platform_channel = store.platform if store.platform in Channel.values else Channel.EMAIL
         channel = r.choices(
             (platform_channel, Channel.EMAIL, Channel.WEB_FORM, Channel.CHAT), weights=(60, 28, 8, 4)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -16,6 +17,7 @@ from django.utils import timezone
 from customers.models import Platform, Store, Tag
 from helpdesk.demo import corpus
 from helpdesk.models import SeasonalRuleSet
+from helpdesk.season_calendar import ALL_MARKETS, SEASONS, Kind, Season, SeasonDates
 from helpdesk.seasons import rule_set_phase_at
 from logistics.carriers import CARRIERS_BY_CODE
 from logistics.models import Carrier
@@ -458,109 +460,46 @@ def ensure_return_policies(stores: dict[str, Store]) -> None:
             )
 
 
-# Chinese New Year (first day) by year; carriers and factories slow down for weeks around it.
-CHINESE_NEW_YEAR = {
-    2025: dt.date(2025, 1, 29),
-    2026: dt.date(2026, 2, 17),
-    2027: dt.date(2027, 2, 6),
-    2028: dt.date(2028, 1, 26),
-    2029: dt.date(2029, 2, 13),
-    2030: dt.date(2030, 2, 3),
-}
+# The seasons the demo shows for a year: its own peaks, and the spring ones of the year after
+# (Chinese New Year, Valentine's Day, 618) that a seller is already preparing for in autumn.
+NEXT_SPRING_SEASONS = frozenset({Kind.CHINESE_NEW_YEAR, Kind.VALENTINES, Kind.SIX_EIGHTEEN})
 
 
-def _black_friday(year: int) -> dt.date:
-    november_first = dt.date(year, 11, 1)
-    first_thursday = november_first + dt.timedelta(days=(3 - november_first.weekday()) % 7)
-    return first_thursday + dt.timedelta(weeks=3, days=1)
+@dataclass(frozen=True)
+class DemoRuleSet:
+    season: Season
+    year: int  # the year of the peak
+    slug: str
+    name: str
+    markets: list[str]
+    time_zone: str
+    dates: SeasonDates
 
 
-def _second_tuesday_of_july(year: int) -> dt.date:
-    july_first = dt.date(year, 7, 1)
-    return july_first + dt.timedelta(days=(1 - july_first.weekday()) % 7 + 7)
+def season_calendar(year: int) -> list[DemoRuleSet]:
+    """The demo's rule sets for one year: one per season of the production calendar
+    (``helpdesk.season_calendar``: its dates, names, markets and slugs), for all the season's
+    markets at once. Chinese New Year keeps the calendar's China time; a rule set for many
+    markets has no one local midnight, so the others turn at midnight UTC."""
+    rule_sets = []
+    for season in SEASONS:
+        season_year = year + 1 if season.kind in NEXT_SPRING_SEASONS else year
+        every_market = ALL_MARKETS in season.markets
+        rule_sets.append(
+            DemoRuleSet(
+                season=season,
+                year=season_year,
+                slug=f"{season.kind.replace('_', '-')}-{season_year}",
+                name=season.name.format(year=season_year),
+                markets=[] if every_market else list(season.markets),
+                time_zone="Asia/Shanghai" if every_market else "UTC",
+                dates=season.dates(season_year),
+            )
+        )
+    return rule_sets
 
 
-def season_calendar(year: int) -> list[tuple[str, str, str, dt.date, dt.date, dt.date, dt.date, list[str]]]:
-    """(kind, slug, name, prepare_from, peak_from, peak_until, review_until, markets) for one year."""
-    bf = _black_friday(year)
-    cny = CHINESE_NEW_YEAR.get(year + 1, dt.date(year + 1, 2, 1))
-    prime = _second_tuesday_of_july(year)
-    d = dt.date
-    return [
-        (
-            "singles_day",
-            f"singles-day-{year}",
-            f"Singles' Day {year}",
-            d(year, 10, 20),
-            d(year, 11, 1),
-            d(year, 11, 12),
-            d(year, 11, 30),
-            ["CN", "HK", "KR", "ES", "PL", "BR"],
-        ),
-        (
-            "black_friday",
-            f"black-friday-{year}",
-            f"Black Friday / Cyber Monday {year}",
-            bf - dt.timedelta(days=14),
-            bf - dt.timedelta(days=1),
-            bf + dt.timedelta(days=5),
-            bf + dt.timedelta(days=19),
-            [],
-        ),
-        (
-            "christmas",
-            f"christmas-{year}",
-            f"Christmas and New Year {year}",
-            d(year, 12, 1),
-            d(year, 12, 10),
-            d(year + 1, 1, 7),
-            d(year + 1, 1, 31),
-            ["US", "GB", "DE", "FR", "ES", "IT", "NL", "PL", "SE", "CA", "AU"],
-        ),
-        (
-            "chinese_new_year",
-            f"chinese-new-year-{year + 1}",
-            f"Chinese New Year {year + 1}",
-            cny - dt.timedelta(days=28),
-            cny - dt.timedelta(days=10),
-            cny + dt.timedelta(days=15),
-            cny + dt.timedelta(days=30),
-            [],
-        ),
-        (
-            "valentines",
-            f"valentines-{year + 1}",
-            f"Valentine's Day {year + 1}",
-            d(year + 1, 1, 20),
-            d(year + 1, 2, 5),
-            d(year + 1, 2, 15),
-            d(year + 1, 2, 28),
-            [],
-        ),
-        (
-            "618",
-            f"618-{year + 1}",
-            f"618 mid-year sale {year + 1}",
-            d(year + 1, 5, 20),
-            d(year + 1, 6, 1),
-            d(year + 1, 6, 19),
-            d(year + 1, 7, 5),
-            ["CN", "HK"],
-        ),
-        (
-            "prime_day",
-            f"prime-day-{year}",
-            f"Prime Day {year}",
-            prime - dt.timedelta(days=21),
-            prime - dt.timedelta(days=1),
-            prime + dt.timedelta(days=3),
-            prime + dt.timedelta(days=17),
-            ["US", "GB", "DE", "FR", "ES", "IT", "JP", "CA"],
-        ),
-    ]
-
-
-PHASE_OVERRIDES = {
+PHASE_OVERRIDES: dict[str, dict[str, object]] = {
     "before": {"auto_reply_template": "holiday-greeting", "staffing_note": "Book overflow agents"},
     "during": {
         "sla_factor": 1.5,
@@ -575,26 +514,33 @@ PHASE_OVERRIDES = {
 
 
 def ensure_rule_sets(now: dt.datetime) -> None:
-    utc = dt.UTC
     for year in (now.year - 1, now.year):
-        for kind, slug, name, prepare, peak, peak_end, review, markets in season_calendar(year):
-            if review < now.date() - dt.timedelta(days=365):
+        for plan in season_calendar(year):
+            if plan.dates.review_end < now.date() - dt.timedelta(days=365):
                 continue
-            overrides = {phase: dict(values) for phase, values in PHASE_OVERRIDES.items()}
-            if kind in {"christmas", "black_friday"}:
-                overrides["during"]["return_window_extension_until"] = f"{year + 1}-01-31"
-            if kind == "chinese_new_year":
-                overrides["during"]["delivery_padding_days"] = 10
+            zone = ZoneInfo(plan.time_zone)
+            calendar_overrides = plan.season.overrides(plan.year)
+            # The calendar's values for the season (SLA factor, return window, padding) over the
+            # demo's own templates and overflow team.
+            overrides = {
+                phase: {**values, **calendar_overrides.get(phase, {})}
+                for phase, values in PHASE_OVERRIDES.items()
+            }
+
+            def midnight(day: dt.date, zone: ZoneInfo = zone) -> dt.datetime:
+                return dt.datetime.combine(day, dt.time(), zone)
+
             rule_set, created = SeasonalRuleSet.objects.get_or_create(
-                slug=slug,
+                slug=plan.slug,
                 defaults={
-                    "name": name,
-                    "kind": kind,
-                    "markets": markets,
-                    "prepare_from": dt.datetime.combine(prepare, dt.time(), utc),
-                    "peak_from": dt.datetime.combine(peak, dt.time(), utc),
-                    "peak_until": dt.datetime.combine(peak_end, dt.time(), utc),
-                    "review_until": dt.datetime.combine(review, dt.time(), utc),
+                    "name": plan.name,
+                    "kind": plan.season.kind,
+                    "markets": plan.markets,
+                    "timezone": plan.time_zone,
+                    "prepare_from": midnight(plan.dates.prepare),
+                    "peak_from": midnight(plan.dates.peak),
+                    "peak_until": midnight(plan.dates.peak_end),
+                    "review_until": midnight(plan.dates.review_end),
                     "overrides": overrides,
                 },
             )

@@ -11,6 +11,7 @@ from customers.models import Store
 from customers.selectors import order_of_buyer
 from tickets.ingest.inbound import InboundAttachment, InboundMessage
 from tickets.models import Channel
+from tickets.services.acknowledgement import season_acknowledgement
 from tickets.services.ingestion import IngestResult, message_ingest
 from tickets.services.replies import message_auto_reply
 
@@ -75,21 +76,35 @@ def contact_form_submit(*, store: Store, submission: ContactSubmission) -> Inges
         )
     )
     if not result.duplicate and result.ticket is not None:
-        with translation.override(submission.language):
+        # Holiday mode: a live rule set's acknowledgement template opens the confirmation.
+        seasonal = season_acknowledgement(ticket=result.ticket, language=submission.language)
+        with translation.override(seasonal.language if seasonal is not None else submission.language):
             message_auto_reply(
                 ticket=result.ticket,
-                subject=_("We received your message"),
-                body=_confirmation(store, submission, result.ticket.reference),
+                subject=(seasonal.subject if seasonal is not None else "") or _("We received your message"),
+                body=_confirmation(
+                    store,
+                    submission,
+                    result.ticket.reference,
+                    opening=seasonal.body if seasonal is not None else "",
+                ),
             )
     return result
 
 
-def _confirmation(store: Store, submission: ContactSubmission, reference: str) -> str:
+def _confirmation(store: Store, submission: ContactSubmission, reference: str, opening: str = "") -> str:
+    greeting = (
+        [opening, ""]
+        if opening
+        else [
+            _("Hello %(name)s,") % {"name": submission.name},
+            "",
+            _("Thank you for contacting %(store)s. We received your message and will answer you by e-mail.")
+            % {"store": store.name},
+        ]
+    )
     lines = [
-        _("Hello %(name)s,") % {"name": submission.name},
-        "",
-        _("Thank you for contacting %(store)s. We received your message and will answer you by e-mail.")
-        % {"store": store.name},
+        *greeting,
         _("Your reference: %(reference)s") % {"reference": reference},
         "",
         _("Your message:"),

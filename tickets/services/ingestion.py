@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Order, Store
 from customers.services import customer_resolve
-from helpdesk import broadcast
+from helpdesk import broadcast, events
 from helpdesk.exceptions import ApplicationError
 from tickets.ingest.conversation import REFERENCE_ALPHABET, find_ticket
 from tickets.ingest.inbound import InboundMessage
@@ -160,6 +160,9 @@ def _ingest(inbound: InboundMessage) -> IngestResult:
     message.full_clean(validate_unique=False, validate_constraints=False)
     message.save()
     _store_attachments(message, inbound)
+    if created:
+        events.emit("ticket.created", events.ticket_payload(ticket), store_id=store.pk)
+    events.emit("message.created", events.message_payload(message), store_id=store.pk)
     if message.triage_status == Message.Triage.PENDING:
         from tickets.tasks import message_triage
 

@@ -4,7 +4,9 @@
 about the ticket) and returns the score with one reason per contributing signal, each with its
 points, so the ticket page can say why a ticket ranks where it does. The active seasonal rule
 set may weigh reasons up or down (``overrides[phase]["priority_weights"]``, e.g.
-``{"gift_order": 2.0, "parcel_anomaly": 1.5}`` during Christmas).
+``{"gift_order": 2.0, "parcel_anomaly": 1.5}`` during Christmas). Each tag of the customer that
+carries ``priority_points`` (customers.Tag, e.g. VIP +15, frequent complainer -5) adds a reason
+of its own ("Customer tag VIP +15"); the season may weigh them too (code ``customer_tag``).
 
 ``ticket_prioritise(ticket=...)`` reads the context, stores ``priority_score`` and
 ``priority_reasons``, and moves the priority through ``ticket_set_priority`` (which records the
@@ -69,6 +71,7 @@ REASON_LABELS: dict[str, Promise] = {
     "other_open_tickets": _("%(count)s other open tickets from this customer"),
     "parcel_anomaly": _("Parcel problem: %(anomaly)s"),
     "escalated": _("Escalated to the team lead"),
+    "customer_tag": _("Customer tag %(tag)s"),
 }
 
 
@@ -88,6 +91,7 @@ class PriorityContext:
     other_open_tickets: int = 0
     parcel_anomaly: str = ""
     weights: dict[str, float] = field(default_factory=dict)
+    customer_tags: tuple[tuple[str, int], ...] = ()  # (tag name, priority points), tags with points
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,8 @@ def priority_score(*, context: PriorityContext) -> PriorityScore:
         add("other_open_tickets", min(10, 5 * context.other_open_tickets), count=context.other_open_tickets)
     if context.parcel_anomaly:
         add("parcel_anomaly", 10, anomaly=context.parcel_anomaly)
+    for tag_name, points in context.customer_tags:
+        add("customer_tag", points, tag=tag_name)
 
     reasons = []
     for reason in raw:
@@ -186,6 +192,21 @@ def season_priority_weights(*, store_id: int) -> dict[str, float]:
             except (TypeError, ValueError):
                 continue
     return weights
+
+
+def customer_tag_points(*, customer_id: int | None) -> tuple[tuple[str, int], ...]:
+    """The customer's tags that move priority, as (name, points), the heaviest first."""
+    from customers.models import Tag
+
+    if customer_id is None:
+        return ()
+    rows = (
+        Tag.objects.filter(customer_links__customer_id=customer_id)
+        .exclude(priority_points=0)
+        .order_by("-priority_points", "name")
+        .values_list("name", "priority_points")
+    )
+    return tuple((name, int(points)) for name, points in rows)
 
 
 def contacts_about(*, ticket: Ticket, now: datetime) -> int:
@@ -239,6 +260,7 @@ def priority_context_for(
         other_open_tickets=other_open,
         parcel_anomaly=shipment.anomaly if shipment is not None else "",
         weights=season_priority_weights(store_id=ticket.store_id),
+        customer_tags=customer_tag_points(customer_id=ticket.customer_id),
     )
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk import broadcast
+from helpdesk import broadcast, events
 from helpdesk.exceptions import ApplicationError
 from tickets.models import Channel, Mailbox, Message, Ticket
 from tickets.services.sla import ticket_apply_sla
@@ -104,6 +104,7 @@ def message_reply(
             from tickets.tasks import message_send
 
             transaction.on_commit(lambda: message_send.delay(message.pk))
+        events.emit("message.created", events.message_payload(message), store_id=ticket.store_id)
     ticket.version += 1
     ticket.updated_at = now
     ticket.save(update_fields=["last_agent_message_at", "first_responded_at", "version", "updated_at"])

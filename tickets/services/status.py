@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Tag
-from helpdesk import broadcast
+from helpdesk import broadcast, events
 from helpdesk.exceptions import ApplicationError
 from tickets.models import OPEN_STATUSES, Priority, Ticket, TicketEvent
 from tickets.services.sla import ticket_apply_sla
@@ -90,6 +90,8 @@ def ticket_set_status(
     ticket_event_record(ticket, TicketEvent.Kind.STATUS, actor, **details)
     ticket = ticket_apply_sla(ticket=ticket, now=now)
     _surveys_follow_status(ticket=ticket, previous=previous, merged=merged_into is not None, now=now)
+    if status == Ticket.Status.SOLVED:
+        events.emit("ticket.solved", events.ticket_payload(ticket), store_id=ticket.store_id)
     broadcast.ticket_changed(ticket_id=ticket.pk, team_id=ticket.team_id, change="status")
     if previous in OPEN_STATUSES and status not in OPEN_STATUSES and ticket.assignee_id and ticket.team_id:
         # The assignee has room again: the team's waiting tickets need not wait for beat.

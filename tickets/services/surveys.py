@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
+from helpdesk import events
 from helpdesk.exceptions import ApplicationError
 from helpdesk.signed_links import LinkExpired, LinkInvalid, signed_object_load
 from tickets.models import (
@@ -321,6 +322,7 @@ def survey_answer(
                 response.comment = comment
             response.responded_at = now
             response.save(update_fields=["score", "comment", "responded_at"])
+        events.emit("survey.answered", events.survey_payload(response), store_id=ticket.store_id)
         was_low = previous is not None and _is_low(survey.kind, previous.score)
         action = ""
         if _is_low(survey.kind, score) and not was_low:

@@ -1,0 +1,307 @@
+"""Writes of the analytics app: refreshing the rollup tables the dashboards read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from analytics import histograms
+from analytics.models import AgentDay, IntentDay, RollupState, TicketDay
+from analytics.ticket_selectors import (
+    PROACTIVE_SOURCE,
+    customer_tickets,
+    customer_wrote_after_the_auto_answer,
+    foreign_language_q,
+    has_translated_message,
+    proactive_event,
+)
+from tickets.models import Message, Survey, SurveyResponse, Ticket, TicketEvent
+
+# Dimensions of a TicketDay row, in the order of its unique key.
+_DIMENSIONS = ("day", "store_id", "channel", "team_id", "language", "country", "proactive")
+_INTENT_DIMENSIONS = ("day", "store_id", "channel", "team_id", "language", "country", "intent")
+_AGENT_DIMENSIONS = ("day", "store_id", "channel", "team_id", "language", "country", "agent_id")
+_COUNTS = (
+    "created",
+    "solved",
+    "auto_answered",
+    "came_back",
+    "foreign_tickets",
+    "translated_tickets",
+    "foreign_messages",
+    "translated_messages",
+)
+
+
+def rollup_time_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _key(row: dict[str, Any], prefix: str = "") -> tuple[Any, ...]:
+    return (
+        row["day"],
+        row[f"{prefix}store_id"],
+        row[f"{prefix}channel"],
+        row[f"{prefix}team_id"] or 0,
+        row[f"{prefix}language"] or "",
+        row[f"{prefix}customer__country"] or "",
+        bool(row["proactive"]),
+    )
+
+
+def _ticket_dimensions(prefix: str = "", *, intent: bool = False) -> list[str]:
+    names = [
+        "store_id",
+        "channel",
+        "team_id",
+        "language",
+        "customer__country",
+        *(["intent"] if intent else []),
+    ]
+    return [f"{prefix}{name}" for name in names]
+
+
+def _created_counts(since: dt.datetime | None, tz: dt.tzinfo) -> list[dict[str, Any]]:
+    tickets = Ticket.objects.all() if since is None else Ticket.objects.filter(created_at__gte=since)
+    auto = Q(auto_answered=True)
+    foreign = Q(team__isnull=False) & foreign_language_q("language", "team__working_language")
+    # Aggregates named after a ticket field would shadow it in the other aggregates' filters.
+    rows = (
+        tickets.annotate(day=TruncDate("created_at", tzinfo=tz), proactive=proactive_event())
+        .order_by()
+        .values("day", *_ticket_dimensions(intent=True), "proactive")
+        .annotate(
+            n_created=Count("id"),
+            n_auto_answered=Count("id", filter=auto),
+            n_came_back=Count(
+                "id", filter=auto & (Q(reopened_count__gt=0) | customer_wrote_after_the_auto_answer())
+            ),
+            n_foreign_tickets=Count("id", filter=foreign),
+            n_translated_tickets=Count("id", filter=foreign & has_translated_message()),
+        )
+    )
+    return [
+        {
+            **{name: value for name, value in row.items() if not name.startswith("n_")},
+            **{name[2:]: value for name, value in row.items() if name.startswith("n_")},
+        }
+        for row in rows
+    ]
+
+
+def _solved_counts(since: dt.datetime | None, tz: dt.tzinfo) -> list[dict[str, Any]]:
+    tickets = Ticket.objects.filter(solved_at__isnull=False)
+    if since is not None:
+        tickets = tickets.filter(solved_at__gte=since)
+    return list(
+        tickets.annotate(day=TruncDate("solved_at", tzinfo=tz), proactive=proactive_event())
+        .order_by()
+        .values("day", *_ticket_dimensions(), "proactive")
+        .annotate(solved=Count("id"))
+    )
+
+
+def _message_counts(since: dt.datetime | None, tz: dt.tzinfo) -> list[dict[str, Any]]:
+    messages = Message.objects.filter(
+        direction=Message.Direction.INBOUND, ticket__isnull=False, ticket__team__isnull=False
+    ).filter(foreign_language_q("language", "ticket__team__working_language"))
+    if since is not None:
+        messages = messages.filter(created_at__gte=since)
+    proactive = Exists(
+        TicketEvent.objects.filter(
+            ticket=OuterRef("ticket_id"), kind=TicketEvent.Kind.CREATED, data__source=PROACTIVE_SOURCE
+        )
+    )
+    return list(
+        messages.annotate(day=TruncDate("created_at", tzinfo=tz), proactive=proactive)
+        .order_by()
+        .values("day", *_ticket_dimensions("ticket__"), "proactive")
+        .annotate(
+            foreign_messages=Count("id"),
+            translated_messages=Count("id", filter=Q(translation__isnull=False)),
+        )
+    )
+
+
+def _agent_row() -> dict[str, Any]:
+    return {
+        "tickets": 0,
+        "with_due": 0,
+        "breached": 0,
+        "first_responses": {},
+        "solved": 0,
+        "reopened": 0,
+        "resolutions": {},
+        "replies": 0,
+        "csat_answers": 0,
+        "csat_total": 0,
+        "csat_satisfied": 0,
+    }
+
+
+def _agent_days(since: dt.datetime | None, tz: dt.tzinfo) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """AgentDay rows, keyed by (day, store, channel, team, language, country, agent).
+
+    Durations go into histograms one by one, streamed from the database (a few thousand
+    tickets a day); the plain counts are grouped in SQL.
+    """
+    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def row(
+        day: dt.date, store: int, channel: str, team: Any, language: Any, country: Any, agent: Any
+    ) -> dict:
+        key = (day, store, channel, team or 0, language or "", country or "", agent or 0)
+        return rows.setdefault(key, _agent_row())
+
+    dimensions = ("store_id", "channel", "team_id", "language", "customer__country", "assignee_id")
+    customer = customer_tickets(Ticket.objects.all()).order_by()
+    received = customer if since is None else customer.filter(created_at__gte=since)
+    for day, *keys, created, responded, due1, due2, due3, breached in (
+        received.annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values_list(
+            "day",
+            *dimensions,
+            "created_at",
+            "first_responded_at",
+            "first_response_due_at",
+            "resolution_due_at",
+            "sla_due_at",
+            "sla_breached",
+        )
+        .iterator(chunk_size=5000)
+    ):
+        counts = row(day, *keys)
+        counts["tickets"] += 1
+        if due1 or due2 or due3 or breached:
+            counts["with_due"] += 1
+            counts["breached"] += int(breached)
+        if responded is not None:
+            histograms.add(counts["first_responses"], (responded - created).total_seconds())
+    solved = customer.filter(solved_at__isnull=False)
+    if since is not None:
+        solved = solved.filter(solved_at__gte=since)
+    for day, *keys, created, solved_at, reopened in (
+        solved.annotate(day=TruncDate("solved_at", tzinfo=tz))
+        .values_list("day", *dimensions, "created_at", "solved_at", "reopened_count")
+        .iterator(chunk_size=5000)
+    ):
+        counts = row(day, *keys)
+        counts["solved"] += 1
+        counts["reopened"] += int(reopened > 0)
+        histograms.add(counts["resolutions"], (solved_at - created).total_seconds())
+    replies = Message.objects.filter(
+        direction=Message.Direction.OUTBOUND,
+        kind=Message.Kind.MESSAGE,
+        author__isnull=False,
+        ticket__isnull=False,
+    )
+    if since is not None:
+        replies = replies.filter(created_at__gte=since)
+    for day, *keys, n in (
+        replies.annotate(day=TruncDate("created_at", tzinfo=tz))
+        .order_by()
+        .values_list("day", *(f"ticket__{name}" for name in dimensions[:-1]), "author_id")
+        .annotate(n=Count("id"))
+    ):
+        row(day, *keys)["replies"] += n
+    answers = SurveyResponse.objects.filter(survey__kind=Survey.Kind.CSAT)
+    if since is not None:
+        answers = answers.filter(responded_at__gte=since)
+    ticket = "survey__ticket__"
+    for day, store, channel, team, language, country, agent, n, total, satisfied in (
+        answers.annotate(day=TruncDate("responded_at", tzinfo=tz))
+        .order_by()
+        .values_list(
+            "day",
+            f"{ticket}store_id",
+            f"{ticket}channel",
+            "team_id",
+            f"{ticket}language",
+            f"{ticket}customer__country",
+            "agent_id",
+        )
+        .annotate(n=Count("id"), total=Sum("score"), satisfied=Count("id", filter=Q(score__gte=4)))
+    ):
+        counts = row(day, store, channel, team, language, country, agent)
+        counts["csat_answers"] += n
+        counts["csat_total"] += total or 0
+        counts["csat_satisfied"] += satisfied
+    return rows
+
+
+@transaction.atomic
+def rollups_refresh(*, days: int | None = 3, now: dt.datetime | None = None) -> int:
+    """Recount ``TicketDay``, ``IntentDay`` and ``AgentDay`` for the last ``days`` days (today included);
+    ``None``: everything.
+
+    The first refresh (or one after ``TIME_ZONE`` changed) recounts everything, so that sums
+    over all earlier days (the backlog) are right. Running it twice gives the same rows;
+    concurrent runs wait for each other on the state row. Returns the rows written.
+    """
+    now = now or timezone.now()
+    tz = rollup_time_zone()
+    if connection.vendor == "postgresql":
+        # The planner overestimates these grouped counts and JIT-compiles them, which takes
+        # longer than the counting itself.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+    RollupState.objects.get_or_create(name=RollupState.DAILY)
+    state = RollupState.objects.select_for_update().get(name=RollupState.DAILY)
+    full = days is None or state.refreshed_at is None or state.time_zone != settings.TIME_ZONE
+    since_day: dt.date | None = None
+    since: dt.datetime | None = None
+    if not full:
+        since_day = timezone.localtime(now, tz).date() - dt.timedelta(days=max(days or 1, 1) - 1)
+        since = dt.datetime.combine(since_day, dt.time.min, tzinfo=tz)
+
+    created = _created_counts(since, tz)
+    intent_rows: dict[tuple[Any, ...], int] = {}
+    for row in created:
+        if not row["proactive"]:
+            key = (*_key(row)[:-1], row["intent"] or "")
+            intent_rows[key] = intent_rows.get(key, 0) + row["created"]
+    rows: dict[tuple[Any, ...], dict[str, int]] = {}
+    for source, prefix in (
+        (created, ""),
+        (_solved_counts(since, tz), ""),
+        (_message_counts(since, tz), "ticket__"),
+    ):
+        for row in source:
+            counts = rows.setdefault(_key(row, prefix), dict.fromkeys(_COUNTS, 0))
+            for name in _COUNTS:
+                counts[name] += row.get(name, 0)
+
+    agent_rows = _agent_days(since, tz)
+
+    for model in (TicketDay, IntentDay, AgentDay):
+        stale = model.objects.all() if since_day is None else model.objects.filter(day__gte=since_day)
+        stale.delete()
+    TicketDay.objects.bulk_create(
+        [TicketDay(**dict(zip(_DIMENSIONS, key, strict=True)), **counts) for key, counts in rows.items()],
+        batch_size=5000,
+    )
+    IntentDay.objects.bulk_create(
+        [
+            IntentDay(**dict(zip(_INTENT_DIMENSIONS, key, strict=True)), created=n)
+            for key, n in intent_rows.items()
+        ],
+        batch_size=5000,
+    )
+    AgentDay.objects.bulk_create(
+        [
+            AgentDay(**dict(zip(_AGENT_DIMENSIONS, key, strict=True)), **counts)
+            for key, counts in agent_rows.items()
+        ],
+        batch_size=5000,
+    )
+    state.refreshed_at = now
+    state.time_zone = settings.TIME_ZONE
+    state.save(update_fields=["refreshed_at", "time_zone"])
+    return len(rows) + len(intent_rows) + len(agent_rows)

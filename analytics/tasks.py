@@ -1,0 +1,21 @@
+"""Celery tasks of the analytics app: thin, safe to run twice, they call services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from analytics import services
+
+RECENT_DAYS = 3
+
+
+@shared_task(ignore_result=True)
+def rollups_refresh_recent() -> int:
+    """Every few minutes: recount the daily ticket rollup for the last few days."""
+    return services.rollups_refresh(days=RECENT_DAYS)
+
+
+@shared_task(ignore_result=True)
+def rollups_refresh_all() -> int:
+    """Nightly: recount every day, for what changed on older tickets (reopens, re-routing)."""
+    return services.rollups_refresh(days=None)

@@ -1,0 +1,42 @@
+"""Scopes: a token may read or write only the areas it was given; a browser session is not limited."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+
+from helpdesk.api.models import ApiToken
+
+if TYPE_CHECKING:
+    # Type hints only: DRF imports this module while it builds APIView itself.
+    from rest_framework.views import APIView
+
+
+def required_scope(view: APIView, method: str) -> str | None:
+    area = getattr(view, "api_area", None)
+    if area is None:
+        return None
+    return f"{area}:read" if method in SAFE_METHODS else f"{area}:write"
+
+
+class HasScope(BasePermission):
+    """Reading an area needs ``<area>:read`` or ``<area>:write``; writing needs ``<area>:write``."""
+
+    message = _("This API token lacks the scope for this request.")
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        token = request.auth
+        if not isinstance(token, ApiToken):
+            return True
+        needed = required_scope(view, request.method or "GET")
+        if needed is None:
+            return True
+        granted = set(token.scopes or [])
+        area, _colon, access = needed.partition(":")
+        if needed in granted or (access == "read" and f"{area}:write" in granted):
+            return True
+        self.message = _("This API token lacks the “%(scope)s” scope.") % {"scope": needed}
+        return False
