@@ -43,6 +43,8 @@ class DashboardFilters:
     # Set when a rule set is chosen: its stores ("()" = every store) and markets ("()" = every market).
     rule_set_store_ids: tuple[int, ...] = field(default=())
     rule_set_markets: tuple[str, ...] = field(default=())
+    # A dashboard's own settings from its options form (e.g. the staffing target), already validated.
+    options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     # -- the period -----------------------------------------------------------------------------
 
@@ -159,6 +161,7 @@ class DashboardFilters:
             "country": self.country,
             "rule_set": self.rule_set_id,
         }
+        values.update(self.options)
         values.update(changes)
         for key, value in values.items():
             if value not in (None, ""):

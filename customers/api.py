@@ -1,17 +1,26 @@
 """REST API v1 for customers, orders (with their lines) and tags: read only, scoped to the
-stores the caller may see (a customer counts when they have an order or a ticket there)."""
+stores the caller may see (a customer counts when they have an order or a ticket there) —
+except the two GDPR / CCPA requests on a customer: export everything, and erase."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import FileResponse
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from customers import privacy
 from customers.models import Customer, Order, OrderLine, Tag
 from customers.selectors import customer_visible_for_api, order_visible_to, tag_list
 from helpdesk.api.base import ApiViewSet
 from helpdesk.api.fields import DateTimeFilter, IdFilter, ReadModelSerializer
+from helpdesk.api.models import ApiToken
 
 
 class CustomerSerializer(ReadModelSerializer):
@@ -127,6 +136,28 @@ class OrderFilter(filters.FilterSet):
         fields: list[str] = []
 
 
+class EraseSerializer(serializers.Serializer):
+    confirm = serializers.CharField(
+        max_length=20, help_text="The customer's id again: a slip cannot erase the wrong person."
+    )
+
+    def validate_confirm(self, value: str) -> str:
+        customer = self.context["customer"]
+        if value.strip().lstrip("#") != str(customer.pk):
+            raise serializers.ValidationError(
+                _("Type the customer number %(number)s to confirm.") % {"number": customer.pk}
+            )
+        return value
+
+
+class ErasureSerializer(serializers.Serializer):
+    customer_id = serializers.IntegerField()
+    already_erased = serializers.BooleanField(
+        help_text="True when an earlier request had erased the customer."
+    )
+    rows = serializers.DictField(child=serializers.IntegerField(), help_text="Rows changed, per table.")
+
+
 @extend_schema_view(
     list=extend_schema(summary="List customers"), retrieve=extend_schema(summary="Get a customer")
 )
@@ -138,6 +169,56 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
 
     def get_queryset(self) -> QuerySet[Customer]:
         return customer_visible_for_api(user=self.request.user)
+
+    def _check_may_handle_personal_data(self, request: Request) -> None:
+        # Both requests hand over or destroy everything about a person: the role must allow it
+        # (managers), and a token needs the write scope even to export.
+        if not request.user.has_perm(privacy.PRIVACY_PERMISSION):
+            raise exceptions.PermissionDenied(_("Only managers may export or erase a customer's data."))
+        token = request.auth
+        if isinstance(token, ApiToken) and "customers:write" not in (token.scopes or []):
+            raise exceptions.PermissionDenied(
+                _("This API token lacks the “%(scope)s” scope.") % {"scope": "customers:write"}
+            )
+
+    @extend_schema(
+        summary="Export everything about a customer (GDPR / CCPA): a ZIP of JSON and attachments",
+        responses={
+            (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="The ZIP archive")
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def export(self, request: Request, pk: str) -> FileResponse:
+        customer = self.get_object()
+        self._check_may_handle_personal_data(request)
+        return FileResponse(
+            privacy.customer_export_file(customer=customer),
+            as_attachment=True,
+            filename=f"customer-{customer.pk}-export.zip",
+            content_type="application/zip",
+        )
+
+    @extend_schema(
+        summary="Erase a customer (GDPR / CCPA): personal data anonymised everywhere, aggregates kept",
+        request=EraseSerializer,
+        responses=ErasureSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def erase(self, request: Request, pk: str) -> Response:
+        customer = self.get_object()
+        self._check_may_handle_personal_data(request)
+        confirmation = EraseSerializer(data=request.data, context={"customer": customer})
+        confirmation.is_valid(raise_exception=True)
+        result = privacy.customer_erase(customer=customer, actor=request.user)  # type: ignore[arg-type]
+        return Response(
+            ErasureSerializer(
+                {
+                    "customer_id": result.customer_id,
+                    "already_erased": result.already_erased,
+                    "rows": result.rows,
+                }
+            ).data
+        )
 
 
 @extend_schema_view(

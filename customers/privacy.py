@@ -37,6 +37,9 @@ from logistics.models import Shipment, TrackingEvent
 from returns.models import CompensationOffer, Refund, ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest
 from tickets.models import Attachment, Message, Survey, SurveyResponse, Ticket, TicketEvent, Translation
 
+# Who may export or erase a customer's data (managers), in admin, on the customer page and in the API.
+PRIVACY_PERMISSION = "customers.delete_customer"
+
 ERASED = "[erased]"
 # Shorter strings (a two-letter name part, a country code) would blank unrelated words.
 MIN_SCRUB_LENGTH = 3

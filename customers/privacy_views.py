@@ -21,7 +21,7 @@ from customers import privacy
 from customers.models import Customer
 from customers.selectors import customer_get_for_user
 
-PRIVACY_PERMISSION = "customers.delete_customer"
+PRIVACY_PERMISSION = privacy.PRIVACY_PERMISSION
 
 
 def _customer_for_privacy(request: HttpRequest, customer_id: int) -> Customer:

@@ -4,6 +4,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+ANALYTICS_PERMISSION = "analytics.view_dashboards"
+
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     """The main navigation, marking the section the request is in."""
@@ -14,8 +16,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ("returns:list", _("Returns")),
         ("logistics:list", _("Shipments")),
         ("customers:list", _("Customers")),
-        ("analytics:overview", _("Analytics")),
     ]
+    # Agents do not see the dashboards (leads and managers do); the link would lead to a 403.
+    if request.user.has_perm(ANALYTICS_PERMISSION):
+        items.append(("analytics:overview", _("Analytics")))
     nav = []
     for name, label in items:
         url = reverse(name)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.utils.functional import Promise
 
 from analytics.filters import DashboardFilters
@@ -119,9 +120,20 @@ class Entry:
     # Leads and managers hold analytics.view_dashboards (analytics migration 0001); agents do not.
     permission: str = "analytics.view_dashboards"
 
+    # Dotted path of a ``forms.Form`` of this dashboard's own settings, shown in the filter bar;
+    # its valid values reach the builder as ``filters.options``.
+    options_form: str = ""
+
     def builder(self) -> Builder:
         builder: Builder = importlib.import_module(self.module).build
         return builder
+
+    def options_form_class(self) -> type[forms.Form] | None:
+        if not self.options_form:
+            return None
+        module, _dot, name = self.options_form.rpartition(".")
+        form_class: type[forms.Form] = getattr(importlib.import_module(module), name)
+        return form_class
 
 
 DASHBOARDS: dict[str, Entry] = {}

@@ -12,4 +12,12 @@ register(Entry("logistics", _("Logistics"), "analytics.dashboards.logistics", or
 register(Entry("volume", _("Volume"), "analytics.dashboards.volume", order=10))
 register(Entry("team", _("Team performance"), "analytics.dashboards.team", order=20))
 register(Entry("automation", _("Automation"), "analytics.dashboards.automation", order=30))
-register(Entry("forecast", _("Forecast and staffing"), "analytics.dashboards.forecast", order=70))
+register(
+    Entry(
+        "forecast",
+        _("Forecast and staffing"),
+        "analytics.dashboards.forecast",
+        order=70,
+        options_form="analytics.dashboards.forecast.StaffingOptions",
+    )
+)

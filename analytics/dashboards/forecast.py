@@ -12,11 +12,13 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from analytics.dashboards import Chart, Column, Dashboard, Dataset, Kpi, Table, Text
 from analytics.filters import DashboardFilters
@@ -139,7 +141,35 @@ class StaffingSettings:
     per_team: bool
 
 
+class StaffingOptions(forms.Form):
+    """The staffing target, chosen on the page; the defaults come from the FORECAST_* settings."""
+
+    handle_minutes = forms.IntegerField(
+        label=gettext_lazy("Handle time (min)"),
+        required=False,
+        min_value=1,
+        max_value=480,
+        help_text=gettext_lazy("Empty: the team's setting."),
+    )
+    target_minutes = forms.IntegerField(
+        label=gettext_lazy("First response within (min)"), min_value=1, max_value=10080
+    )
+    service_level = forms.IntegerField(label=gettext_lazy("Service level (%)"), min_value=1, max_value=99)
+    max_occupancy = forms.IntegerField(label=gettext_lazy("Max occupancy (%)"), min_value=10, max_value=100)
+    shrinkage = forms.IntegerField(label=gettext_lazy("Shrinkage (%)"), min_value=0, max_value=90)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target_minutes"].initial = settings.FORECAST_TARGET_MINUTES
+        self.fields["service_level"].initial = settings.FORECAST_SERVICE_LEVEL_PERCENT
+        self.fields["max_occupancy"].initial = settings.FORECAST_MAX_OCCUPANCY_PERCENT
+        self.fields["shrinkage"].initial = settings.FORECAST_SHRINKAGE_PERCENT
+        for field in self.fields.values():
+            field.widget.attrs["style"] = "max-width: 6rem"
+
+
 def staffing_settings(filters: DashboardFilters) -> StaffingSettings:
+    options = filters.options
     handle = settings.FORECAST_HANDLE_MINUTES
     per_team = False
     if filters.team_id is not None:
@@ -148,12 +178,19 @@ def staffing_settings(filters: DashboardFilters) -> StaffingSettings:
         slug = Team.objects.filter(pk=filters.team_id).values_list("slug", flat=True).first()
         if slug in settings.FORECAST_HANDLE_MINUTES_BY_TEAM:
             handle, per_team = settings.FORECAST_HANDLE_MINUTES_BY_TEAM[slug], True
+    if options.get("handle_minutes"):
+        handle, per_team = options["handle_minutes"], False
     return StaffingSettings(
         handle_minutes=handle,
-        target_minutes=settings.FORECAST_TARGET_MINUTES,
-        service_level=settings.FORECAST_SERVICE_LEVEL_PERCENT / 100,
-        max_occupancy=settings.FORECAST_MAX_OCCUPANCY_PERCENT / 100,
-        shrinkage=settings.FORECAST_SHRINKAGE_PERCENT / 100,
+        target_minutes=options.get("target_minutes") or settings.FORECAST_TARGET_MINUTES,
+        service_level=(options.get("service_level") or settings.FORECAST_SERVICE_LEVEL_PERCENT) / 100,
+        max_occupancy=(options.get("max_occupancy") or settings.FORECAST_MAX_OCCUPANCY_PERCENT) / 100,
+        shrinkage=(
+            options["shrinkage"]
+            if options.get("shrinkage") is not None
+            else settings.FORECAST_SHRINKAGE_PERCENT
+        )
+        / 100,
         per_team=per_team,
     )
 

@@ -90,6 +90,23 @@ def test_a_team_with_its_own_handle_time_needs_more_agents(client, manager, stor
     assert "45 agent minutes per ticket (this team's setting)" in notes
 
 
+def test_the_manager_sets_the_staffing_target_on_the_page(client, manager, store_eu):
+    one_ticket_an_hour(store_eu, weeks=3)
+    with time_machine.travel(NOW, tick=False):
+        response = page(client, manager, handle_minutes="45", shrinkage="0")
+        exported = page(client, manager, handle_minutes="45", shrinkage="0", export="hourly")
+        refused = page(client, manager, service_level="120")
+    # 0.75 Erlang needs two agents to answer 80 % within the hour; no shrinkage: two to schedule.
+    rows = csv_rows(exported)
+    assert (rows[0]["Agents answering"], rows[0]["Agents to schedule"]) == ("2", "2")
+    assert 'name="handle_minutes"' in response.content.decode()
+    # The CSV link carries the chosen target, so the download matches the page.
+    assert "handle_minutes=45" in response.context["base_query"]
+    # A bad value is reported and the default used.
+    assert "service_level" in refused.context["options_form"].errors
+    assert refused.context["filters"].options["service_level"] == 80
+
+
 def test_proactive_notices_and_other_stores_do_not_raise_the_forecast(client, manager, store_eu, store_us):
     one_ticket_an_hour(store_eu, weeks=3)
     one_ticket_an_hour(store_us, weeks=3)  # another store than the one chosen

@@ -71,3 +71,63 @@ def test_tags_are_listed_for_every_store(agent_eu):
     body = token_client(agent_eu, scopes=["tags:read"]).get("/api/v1/tags/").json()
 
     assert [(row["id"], row["slug"]) for row in body["results"]] == [(vip.pk, "vip")]
+
+
+# GDPR / CCPA through the API -----------------------------------------------------------------
+
+
+def test_a_manager_token_exports_a_customer_as_a_zip(manager, store_eu):
+    import io
+    import zipfile
+
+    anna = OrderFactory(store=store_eu, customer=CustomerFactory(email="anna@example.de")).customer
+
+    response = token_client(manager, scopes=["customers:write"]).get(f"/api/v1/customers/{anna.pk}/export/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert any(
+        "anna@example.de" in archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+    )
+
+
+def test_exporting_needs_the_write_scope_and_a_managers_role(manager, lead_eu, store_eu):
+    anna = OrderFactory(store=store_eu).customer
+
+    read_only = token_client(manager, scopes=["customers:read"]).get(f"/api/v1/customers/{anna.pk}/export/")
+    lead = token_client(lead_eu, scopes=["customers:write"]).get(f"/api/v1/customers/{anna.pk}/export/")
+
+    assert read_only.status_code == 403
+    assert "customers:write" in error_of(read_only)["message"]
+    assert lead.status_code == 403
+
+
+def test_erasing_through_the_api_needs_the_number_typed_again(manager, store_eu):
+    anna = OrderFactory(store=store_eu, customer=CustomerFactory(email="anna@example.de")).customer
+    client = token_client(manager, scopes=["customers:write"])
+
+    wrong = client.post(f"/api/v1/customers/{anna.pk}/erase/", {"confirm": str(anna.pk + 1)}, format="json")
+    anna.refresh_from_db()
+    assert wrong.status_code == 400
+    assert "confirm" in error_of(wrong)["fields"]
+    assert anna.email == "anna@example.de"
+
+    done = client.post(f"/api/v1/customers/{anna.pk}/erase/", {"confirm": str(anna.pk)}, format="json")
+    anna.refresh_from_db()
+    assert done.status_code == 200
+    assert done.json()["already_erased"] is False
+    assert "anna@example.de" not in anna.email
+
+    again = client.post(f"/api/v1/customers/{anna.pk}/erase/", {"confirm": str(anna.pk)}, format="json")
+    assert again.json()["already_erased"] is True
+
+
+def test_an_agent_token_cannot_erase(agent_eu, store_eu):
+    anna = OrderFactory(store=store_eu).customer
+
+    response = token_client(agent_eu).post(
+        f"/api/v1/customers/{anna.pk}/erase/", {"confirm": str(anna.pk)}, format="json"
+    )
+
+    assert response.status_code == 403
