@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -30,6 +30,10 @@ from helpdesk.seasons import OVERRIDE_KEYS, rule_set_phase_at, rule_set_preview,
 ACTION_CHUNK_SIZE = 500
 MAX_ERRORS_SHOWN = 10
 
+if TYPE_CHECKING:
+    # Lazy translations are accepted wherever a message is; only the type checker needs the alias.
+    from django_stubs_ext import StrOrPromise
+
 
 # --- Shared helpers -------------------------------------------------------------------------
 
@@ -48,7 +52,7 @@ def run_service_per_object(
     queryset: QuerySet[Any],
     *,
     call: Callable[[Any], object],
-    done_message: str,
+    done_message: StrOrPromise,
     message_args: dict[str, object] | None = None,
 ) -> int:
     """Call ``call(obj)`` for every selected object, each in its own service transaction.
@@ -305,6 +309,9 @@ class RuleSetSwapAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 # The REST API's tokens (helpdesk/api/admin.py registers them).
 import helpdesk.api.admin  # noqa: E402
+
+# Platform connectors: credentials, sync cursors, the call log (helpdesk/platforms/admin.py).
+import helpdesk.platforms.admin  # noqa: E402
 
 # Webhooks: outbound subscriptions and deliveries, the inbound commerce log (helpdesk/webhooks_admin.py).
 import helpdesk.webhooks_admin  # noqa: E402, F401

@@ -147,3 +147,6 @@ from helpdesk.api.models import ApiToken, IdempotencyKey  # noqa: E402, F401
 # Inbound commerce webhooks (helpdesk/commerce/) and outbound webhooks (helpdesk/outbound/).
 from helpdesk.commerce.models import CommerceWebhookDelivery  # noqa: E402, F401
 from helpdesk.outbound.models import WebhookDelivery, WebhookSubscription  # noqa: E402, F401
+
+# Platform connectors (helpdesk/platforms/): credentials, sync cursors, the call log.
+from helpdesk.platforms.models import PlatformCall, PlatformCredential, PlatformSyncCursor  # noqa: E402, F401

@@ -199,4 +199,14 @@ def periodic_tasks() -> list[Periodic]:
                 "day; clients retry within minutes."
             ),
         ),
+        Periodic(
+            name="Platforms: sync orders",
+            task="helpdesk.tasks.platform_orders_sync_all",
+            every_seconds=settings.PLATFORM_SYNC_SECONDS,
+            description=(
+                "Pulls new and changed orders from every active store with platform credentials "
+                "(WooCommerce), resuming where the last run stopped. Webhooks bring orders at once; "
+                "this catches what they missed."
+            ),
+        ),
     ]

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import logging
+
 from celery import Task, shared_task
 
 from helpdesk.health import record_worker_heartbeat
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
@@ -48,3 +52,42 @@ def api_idempotency_keys_purge() -> int:
     from helpdesk.api.services import idempotency_keys_purge
 
     return idempotency_keys_purge()
+
+
+@shared_task(ignore_result=True)
+def platform_orders_sync_all() -> int:
+    """Scheduled by beat: queue an order sync for every active store with platform credentials."""
+    from helpdesk.platforms.sync import stores_to_sync
+
+    store_ids = stores_to_sync()
+    for store_id in store_ids:
+        platform_orders_sync_store.delay(store_id)
+    return len(store_ids)
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def platform_orders_sync_store(store_id: int) -> int:
+    """Sync one store's orders from its stored cursor. A platform failure leaves the cursor at the
+    page that failed; the next scheduled run resumes there (the connector already retried)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from customers.models import Store
+    from helpdesk.platforms.base import ConnectorError
+    from helpdesk.platforms.sync import platform_orders_sync
+
+    store = Store.objects.filter(pk=store_id, is_active=True).first()
+    if store is None:
+        return 0
+    # One sync per store at a time, across workers: two would fetch the same pages twice.
+    lock = f"platform-orders-sync:{store_id}"
+    if not cache.add(lock, "running", timeout=settings.PLATFORM_SYNC_SECONDS):
+        return 0
+    try:
+        result = platform_orders_sync(store=store, max_pages=settings.PLATFORM_SYNC_MAX_PAGES)
+    except ConnectorError as error:
+        logger.warning("order sync of store %s stopped: %s", store_id, error.message)
+        return 0
+    finally:
+        cache.delete(lock)
+    return result.applied

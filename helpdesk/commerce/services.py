@@ -297,3 +297,10 @@ def commerce_delivery_apply(*, delivery: CommerceWebhookDelivery) -> CommerceOut
     delivery.processed_at = timezone.now()
     delivery.save(update_fields=["status", "reason", "processed_at"])
     return CommerceOutcome(delivery.status, reason=delivery.reason, delivery_id=delivery.pk)
+
+
+def commerce_order_apply(*, store: Store, platform: str, data: OrderData) -> CommerceOutcome:
+    """An order fetched from the platform (the connectors' sync) applied like a webhook's order:
+    the same upsert by platform id, its refunds recorded, waiting deliveries applied."""
+    status, reason = _apply(store=store, platform=platform, kind="order", data=data)
+    return CommerceOutcome(status, reason=reason)

@@ -2,18 +2,28 @@
 
 from helpdesk.platforms.base import (
     CONNECTORS,
+    Capability,
+    Connector,
     ConnectorError,
+    OrderPage,
     PlatformConnector,
     RefundOrder,
     RefundResult,
+    RetryPolicy,
     connector_for,
+    supports,
 )
 
 __all__ = [
     "CONNECTORS",
+    "Capability",
+    "Connector",
     "ConnectorError",
+    "OrderPage",
     "PlatformConnector",
     "RefundOrder",
     "RefundResult",
+    "RetryPolicy",
     "connector_for",
+    "supports",
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from django.conf import settings
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 # platform code (customers.models.Platform) -> dotted path of a ``(store) -> connector | None``
 CONNECTORS: dict[str, str] = {
     "shopify": "helpdesk.platforms.shopify.shopify_connector",
+    "woocommerce": "helpdesk.platforms.woocommerce.woocommerce_connector",
 }
 
 
@@ -86,3 +88,67 @@ def connector_for(store: Store) -> PlatformConnector | None:
         return None
     factory: Callable[[Store], PlatformConnector | None] = import_string(path)
     return factory(store)
+
+
+# --- The wider interface: optional capabilities ------------------------------------------------
+
+
+class Capability(StrEnum):
+    SYNC_ORDERS = "sync_orders"
+    SEND_MESSAGE = "send_message"
+    REFUND_CREATE = "refund_create"
+    PUSH_TRACKING = "push_tracking"
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    """One page of a platform's orders (raw, in the platform's own shape) and where the next
+    page starts. ``next_cursor`` is None when the sync has caught up; ``caught_up_cursor`` is
+    then where the next run starts."""
+
+    orders: list[dict[str, Any]]
+    next_cursor: dict[str, Any] | None
+    caught_up_cursor: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """The per-platform limit: how often a call is tried and how long it may wait in between.
+    Waits double from ``backoff_seconds`` (5xx, timeouts) or follow ``Retry-After`` (429), never
+    past ``max_wait_seconds``; 4xx other than 429 is never retried."""
+
+    max_attempts: int = 4
+    backoff_seconds: float = 1.0
+    max_wait_seconds: float = 60.0
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """A platform connector with optional capabilities: callers check ``capabilities`` (or
+    ``supports``) first; a method whose capability is missing raises ``ConnectorError``."""
+
+    platform: str
+    capabilities: frozenset[Capability]
+
+    def sync_orders(self, *, cursor: dict[str, Any]) -> OrderPage:
+        """The page of orders after ``cursor`` (``{}``: from the beginning)."""
+        ...
+
+    def send_message(self, *, order_external_id: str, text: str) -> str:
+        """Message the buyer about an order the platform's way; returns the platform's id."""
+        ...
+
+    def refund_create(self, *, refund: RefundOrder) -> RefundResult: ...
+
+    def push_tracking(self, *, order_external_id: str, carrier: str, number: str) -> str:
+        """Tell the platform an order's parcel (carrier and tracking number)."""
+        ...
+
+
+def supports(connector: object, capability: Capability) -> bool:
+    """Whether ``connector`` can do ``capability``; a refund-only connector (Shopify) has no
+    ``capabilities`` and can refund only."""
+    declared = getattr(connector, "capabilities", None)
+    if declared is None:
+        return capability == Capability.REFUND_CREATE and hasattr(connector, "refund_create")
+    return capability in declared

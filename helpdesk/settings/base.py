@@ -7,7 +7,10 @@ With nothing set the project runs on one machine with no services: SQLite under
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
+import hashlib
 from pathlib import Path
 
 import dj_database_url
@@ -477,6 +480,35 @@ for _entry in env_list("SHOPIFY_ACCESS_TOKENS"):
 SHOPIFY_API_BASE_URL = env_str("SHOPIFY_API_BASE_URL")
 # Attempts per Shopify call on 429, 5xx and timeouts before the refund is left to the ledger's retries.
 SHOPIFY_MAX_ATTEMPTS = env_int("SHOPIFY_MAX_ATTEMPTS", 4, minimum=1)
+
+# --- Platform connectors (helpdesk/platforms/) -------------------------------------------------
+# Fernet keys that encrypt stores' platform credentials at rest, newest first (older ones still
+# decrypt: rotate by prepending). Required in production; with DEBUG a key derived from
+# SECRET_KEY is used, so credentials entered locally do not survive a SECRET_KEY change.
+PLATFORM_CREDENTIALS_KEYS = env_list("PLATFORM_CREDENTIALS_KEY")
+if not PLATFORM_CREDENTIALS_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            'PLATFORM_CREDENTIALS_KEY is not set. Generate one with `python -c "from cryptography.fernet '
+            'import Fernet; print(Fernet.generate_key().decode())"` (see .env.example).'
+        )
+    PLATFORM_CREDENTIALS_KEYS = [
+        base64.urlsafe_b64encode(
+            hashlib.sha256(b"platform-credentials:" + SECRET_KEY.encode()).digest()
+        ).decode()
+    ]
+for _key in PLATFORM_CREDENTIALS_KEYS:
+    try:
+        _key_bytes = base64.urlsafe_b64decode(_key.encode())
+    except (binascii.Error, ValueError):
+        _key_bytes = b""
+    if len(_key_bytes) != 32:  # what Fernet needs
+        raise ImproperlyConfigured(
+            "PLATFORM_CREDENTIALS_KEY must be url-safe base64 of 32 bytes (a Fernet key)."
+        )
+# How often a sync of every store with credentials runs (seconds), and pages per store per run.
+PLATFORM_SYNC_SECONDS = env_int("PLATFORM_SYNC_SECONDS", 900, minimum=60)
+PLATFORM_SYNC_MAX_PAGES = env_int("PLATFORM_SYNC_MAX_PAGES", 20, minimum=1)
 
 # SQLite, the filesystem broker, the file cache and collected static files live here; a
 # read-only deployment that uses none of them (PostgreSQL, Redis, S3) may not be able to.

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("PLATFORM_CREDENTIALS_KEY", "6QY8jtWtfPPUYOrLd3Mm6m2mvULkMeaHyCH0wgwKz_4=")
 os.environ.setdefault("VAR_DIR", str(Path(__file__).resolve().parent.parent.parent / "var" / "test"))
 
 from helpdesk.settings.base import *  # noqa: F403

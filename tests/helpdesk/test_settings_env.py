@@ -19,6 +19,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 # test process (whose settings module sets SECRET_KEY and VAR_DIR, and CI sets DATABASE_URL).
 PASSTHROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
 GOOD_SECRET = "k" * 25 + "Q7!x" * 5 + "0" * 5  # 50 characters
+# Production also needs the key that encrypts platform credentials (a Fernet key).
+CREDENTIALS_KEY = "6QY8jtWtfPPUYOrLd3Mm6m2mvULkMeaHyCH0wgwKz_4="
 
 
 def clean_env(**variables: str) -> dict[str, str]:
@@ -173,8 +175,8 @@ def test_env_url_rejects_a_bad_url_and_names_the_variable(monkeypatch, raw, prob
 # --- the settings module at start-up ------------------------------------------------------
 
 
-def test_base_settings_import_with_only_a_long_secret_key():
-    result = import_base_settings(clean_env(SECRET_KEY=GOOD_SECRET))
+def test_base_settings_import_with_only_a_long_secret_key_and_a_credentials_key():
+    result = import_base_settings(clean_env(SECRET_KEY=GOOD_SECRET, PLATFORM_CREDENTIALS_KEY=CREDENTIALS_KEY))
 
     assert len(GOOD_SECRET) == 50
     assert result.returncode == 0, result.stderr
@@ -210,7 +212,12 @@ def test_base_settings_refuse_to_start_with_a_bad_value_and_name_the_variable(va
 def test_production_settings_pass_the_deploy_checks(tmp_path):
     alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
     secret_key = "".join(secrets.choice(alphabet) for _ in range(60))
-    env = clean_env(SECRET_KEY=secret_key, ALLOWED_HOSTS="helpdesk.example.com", VAR_DIR=str(tmp_path))
+    env = clean_env(
+        SECRET_KEY=secret_key,
+        ALLOWED_HOSTS="helpdesk.example.com",
+        VAR_DIR=str(tmp_path),
+        PLATFORM_CREDENTIALS_KEY=CREDENTIALS_KEY,
+    )
 
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -235,3 +242,25 @@ def test_a_short_secret_key_refuses_to_start_in_production():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be at least 50 characters" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_platform_credentials_key():
+    result = import_base_settings(clean_env(SECRET_KEY=GOOD_SECRET))
+
+    assert result.returncode != 0
+    assert "PLATFORM_CREDENTIALS_KEY is not set" in error_line(result.stderr)
+
+
+def test_a_bad_platform_credentials_key_refuses_to_start():
+    result = import_base_settings(
+        clean_env(SECRET_KEY=GOOD_SECRET, PLATFORM_CREDENTIALS_KEY="not-a-fernet-key")
+    )
+
+    assert result.returncode != 0
+    assert "PLATFORM_CREDENTIALS_KEY must be" in error_line(result.stderr)
+
+
+def test_debug_runs_without_a_platform_credentials_key():
+    result = import_base_settings(clean_env(SECRET_KEY=GOOD_SECRET, DEBUG="true"))
+
+    assert result.returncode == 0, result.stderr

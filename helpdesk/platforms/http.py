@@ -1,0 +1,123 @@
+"""One HTTP client for every connector: retries with backoff, and each attempt logged.
+
+429 waits ``Retry-After`` (seconds, or the policy's backoff when absent), 5xx, timeouts and
+dropped connections wait ``backoff * 2**n``; both give up after ``RetryPolicy.max_attempts``.
+Every other 4xx is final at once: retrying a refused request only repeats the refusal. Each
+attempt becomes a ``PlatformCall`` row (status, duration, error); callers keep their
+transactions short (the sync commits page by page) so a failed call still leaves its log.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from helpdesk.platforms.base import ConnectorError, RetryPolicy
+from helpdesk.platforms.models import PlatformCall
+
+logger = logging.getLogger(__name__)
+
+
+class RateLimited(ConnectorError):
+    def __init__(self, message: str, *, retry_after: float | None) -> None:
+        super().__init__(message, retryable=True, status_code=429)
+        self.retry_after = retry_after
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    try:
+        return max(0.0, float(response.headers["Retry-After"]))
+    except (KeyError, ValueError):
+        return None  # an HTTP date or nothing: fall back to the backoff
+
+
+class PlatformHttp:
+    def __init__(
+        self,
+        *,
+        platform: str,
+        store_id: int | None,
+        client: httpx.Client,
+        error_message: Callable[[httpx.Response], str],
+        policy: RetryPolicy,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.platform = platform
+        self.store_id = store_id
+        self.client = client
+        self.error_message = error_message
+        self.policy = policy
+        self.sleep = sleep
+
+    def request(self, operation: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """The 2xx response, after retries; raise ``ConnectorError`` otherwise."""
+        for attempt in range(1, self.policy.max_attempts + 1):
+            try:
+                return self.request_once(operation, method, path, **kwargs)
+            except ConnectorError as error:
+                if not error.retryable or attempt == self.policy.max_attempts:
+                    raise
+                self.sleep(self.wait_before(attempt + 1, error))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def wait_before(self, attempt: int, error: ConnectorError) -> float:
+        delay = self.policy.backoff_seconds * 2 ** (attempt - 2)
+        if isinstance(error, RateLimited) and error.retry_after is not None:
+            delay = error.retry_after
+        return min(delay, self.policy.max_wait_seconds)
+
+    def request_once(self, operation: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        name = self.platform.capitalize() if self.platform != "woocommerce" else "WooCommerce"
+        started = time.monotonic()
+        status: int | None = None
+        error: ConnectorError | None = None
+        try:
+            response = self.client.request(method, path, **kwargs)
+        except httpx.TimeoutException:
+            error = ConnectorError(f"{name} did not answer in time ({method} {path}).", retryable=True)
+        except httpx.TransportError as exc:
+            error = ConnectorError(f"Could not reach {name}: {exc}.", retryable=True)
+        else:
+            status = response.status_code
+            if not 200 <= status < 300:
+                message = self.error_message(response)
+                if status == 429:
+                    error = RateLimited(
+                        f"{name}'s rate limit was reached: {message}",
+                        retry_after=retry_after_seconds(response),
+                    )
+                elif status >= 500:
+                    error = ConnectorError(
+                        f"{name} failed ({status}): {message}", retryable=True, status_code=status
+                    )
+                elif status in (401, 403):
+                    error = ConnectorError(
+                        f"{name} refused the store's credentials ({status}): {message}",
+                        retryable=False,
+                        status_code=status,
+                    )
+                else:
+                    error = ConnectorError(
+                        f"{name} refused ({status}): {message}", retryable=False, status_code=status
+                    )
+        self._log(operation, status, started, error)
+        if error is not None:
+            raise error
+        return response
+
+    def _log(self, operation: str, status: int | None, started: float, error: ConnectorError | None) -> None:
+        try:
+            PlatformCall.objects.create(
+                store_id=self.store_id,
+                platform=self.platform,
+                operation=operation[:40],
+                status_code=status,
+                duration_ms=int((time.monotonic() - started) * 1000),
+                error=error.message[:500] if error is not None else "",
+            )
+        except Exception:  # the log must never turn a platform's answer into a failure
+            logger.exception("could not log a %s call", self.platform)
