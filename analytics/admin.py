@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from analytics.models import AgentDay, IntentDay, RollupState, TicketDay
+from analytics.models import AgentDay, IntentDay, LaneDay, OrderDay, OrderLineDay, RollupState, TicketDay
 from analytics.services import rollups_refresh
 
 
@@ -69,4 +69,36 @@ class IntentDayAdmin(ReadOnlyAdmin):
 class AgentDayAdmin(ReadOnlyAdmin):
     list_display = ("day", "store_id", "team_id", "agent_id", "tickets", "solved", "replies", "csat_answers")
     list_filter = ("day", "channel")
+    date_hierarchy = "day"
+
+
+@admin.register(OrderLineDay)
+class OrderLineDayAdmin(ReadOnlyAdmin):
+    list_display = ("day", "store_id", "country", "sku", "units_sold", "lines", "complained_lines")
+    list_filter = ("day", "country")
+    search_fields = ("sku",)
+    date_hierarchy = "day"
+
+
+@admin.register(LaneDay)
+class LaneDayAdmin(ReadOnlyAdmin):
+    list_display = (
+        "day",
+        "store_id",
+        "origin_country",
+        "destination_country",
+        "carrier_id",
+        "finished",
+        "delivered",
+        "on_time",
+        "lost",
+    )
+    list_filter = ("day", "destination_country")
+    date_hierarchy = "day"
+
+
+@admin.register(OrderDay)
+class OrderDayAdmin(ReadOnlyAdmin):
+    list_display = ("day", "store_id", "country", "orders", "complaints", "orders_with_complaint")
+    list_filter = ("day", "country")
     date_hierarchy = "day"

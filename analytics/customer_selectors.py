@@ -11,6 +11,8 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from analytics.filters import DashboardFilters
+from analytics.models import OrderDay
+from analytics.returns_selectors import order_line_rollup_fresh
 from analytics.ticket_selectors import customer_tickets
 from customers.models import CustomerTag, Order
 from customers.segments import AUTO_TAGS, COMPLAINT_INTENTS, RFM_SEGMENTS
@@ -139,7 +141,23 @@ def nps(promoters: int, detractors: int, responses: int) -> float | None:
 # --- complaints by destination country -----------------------------------------------------------
 
 
-def complaints_by_country(filters: DashboardFilters) -> list[dict[str, Any]]:
+def _from_order_days(filters: DashboardFilters) -> dict[str, dict[str, Any]]:
+    """The same counts from the daily rollup ``OrderDay`` (days in ``settings.TIME_ZONE``)."""
+    days = filters.apply(OrderDay.objects.all(), date=None, store="store_id", country="country")
+    return {
+        row["country"]: row
+        for row in days.filter(day__gte=filters.start, day__lte=filters.end)
+        .values("country")
+        .order_by()
+        .annotate(
+            orders=Sum("orders"),
+            complaints=Sum("complaints"),
+            orders_with_complaint=Sum("orders_with_complaint"),
+        )
+    }
+
+
+def complaints_by_country(filters: DashboardFilters, *, rollup: bool | None = None) -> list[dict[str, Any]]:
     """Per ship-to country: orders placed in the period, the complaint tickets about them, and
     complaints per order.
 
@@ -148,6 +166,10 @@ def complaints_by_country(filters: DashboardFilters) -> list[dict[str, Any]]:
     one of those orders; tickets the system opened itself (parcel notices) and merged duplicates
     are left out. Channel, team and language filters do not apply (orders have none).
     """
+    if rollup is None:
+        rollup = order_line_rollup_fresh()
+    if rollup:
+        return _sorted(list(_from_order_days(filters).values()))
     orders = filters.apply(
         Order.objects.exclude(status__in=NOT_SOLD),
         date="placed_at",
@@ -180,12 +202,14 @@ def complaints_by_country(filters: DashboardFilters) -> list[dict[str, Any]]:
         )
         entry["complaints"] = row["tickets"]
         entry["orders_with_complaint"] = row["orders_with"]
-    rows = []
-    for entry in per_country.values():
+    return _sorted(list(per_country.values()))
+
+
+def _sorted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for entry in rows:
         entry.setdefault("complaints", 0)
         entry.setdefault("orders_with_complaint", 0)
         entry["complaints_per_order"] = entry["complaints"] / entry["orders"] if entry["orders"] else None
-        rows.append(entry)
     rows.sort(key=lambda row: (-(row["complaints_per_order"] or 0), -row["orders"], row["country"]))
     return rows
 

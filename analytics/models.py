@@ -90,6 +90,7 @@ class RollupState(models.Model):
     """When a rollup was last refreshed, so that readers know whether to trust it."""
 
     DAILY = "daily"
+    ORDER_LINES = "order_lines"  # OrderLineDay and OrderDay
 
     name = models.CharField(_("rollup"), max_length=60, unique=True)
     refreshed_at = models.DateTimeField(_("refreshed"), null=True, blank=True)
@@ -145,3 +146,96 @@ class AgentDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} agent {self.agent_id}"
+
+
+class OrderLineDay(models.Model):
+    """Order lines of orders placed on one day (orders not pending or cancelled) per store,
+    ship-to country, product and SKU: the denominators of the returns dashboard's rates.
+
+    ``complained_lines`` counts the lines whose order has a ticket complaining about an item
+    (``analytics.returns_selectors.PRODUCT_COMPLAINT_INTENTS``). Returned units stay live:
+    returns of old orders keep arriving, and there are far fewer return lines than order lines.
+    """
+
+    day = models.DateField(_("day the order was placed"))
+    store_id = models.PositiveIntegerField(_("store"))
+    country = models.CharField(_("ship-to country"), max_length=2, blank=True)
+    product_id = models.PositiveIntegerField(_("product"), default=0, help_text=_("0: no product record."))
+    sku = models.CharField(_("SKU"), max_length=100, blank=True)
+    units_sold = models.PositiveIntegerField(_("units sold"), default=0)
+    lines = models.PositiveIntegerField(_("order lines"), default=0)
+    complained_lines = models.PositiveIntegerField(_("lines of orders with a complaint"), default=0)
+
+    class Meta:
+        verbose_name = _("order lines per day")
+        verbose_name_plural = _("order lines per day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "store_id", "country", "product_id", "sku"], name="orderlineday_unique_dims"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} store {self.store_id} {self.sku}"
+
+
+class LaneDay(models.Model):
+    """Outbound parcels whose outcome became known on one day (``settings.TIME_ZONE``), per store
+    and lane, counted as the logistics dashboard counts them (``analytics.logistics_selectors``).
+
+    ``transit`` maps a transit time in tenths of a day (as a string: JSON) to how many
+    delivered parcels took it, so that medians and p90s can be read back over any set of rows
+    to within 0.05 days.
+    """
+
+    LANES = "lanes"  # its RollupState name
+
+    day = models.DateField(_("day"))
+    store_id = models.PositiveIntegerField(_("store"))
+    origin_country = models.CharField(_("origin country"), max_length=2)
+    destination_country = models.CharField(_("destination country"), max_length=2)
+    carrier_id = models.PositiveIntegerField(_("carrier"))
+    finished = models.PositiveIntegerField(_("parcels finished"), default=0)
+    delivered = models.PositiveIntegerField(_("delivered"), default=0)
+    promised = models.PositiveIntegerField(_("delivered with a promised date"), default=0)
+    on_time = models.PositiveIntegerField(_("delivered on time"), default=0)
+    lost = models.PositiveIntegerField(_("lost"), default=0)
+    returned = models.PositiveIntegerField(_("returned to sender"), default=0)
+    delayed = models.PositiveIntegerField(_("got a late anomaly"), default=0)
+    transit = models.JSONField(_("transit times"), default=dict)
+
+    class Meta:
+        verbose_name = _("lane day")
+        verbose_name_plural = _("lane days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "store_id", "origin_country", "destination_country", "carrier_id"],
+                name="laneday_unique_dimensions",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.origin_country} → {self.destination_country} carrier {self.carrier_id}"
+
+
+class OrderDay(models.Model):
+    """Orders placed on one day (not pending or cancelled) per store and ship-to country, with the
+    complaint tickets about them (``customers.segments.COMPLAINT_INTENTS``; customers' tickets
+    only, merged duplicates left out): the customers dashboard's complaints by country."""
+
+    day = models.DateField(_("day the order was placed"))
+    store_id = models.PositiveIntegerField(_("store"))
+    country = models.CharField(_("ship-to country"), max_length=2, blank=True)
+    orders = models.PositiveIntegerField(_("orders"), default=0)
+    complaints = models.PositiveIntegerField(_("complaint tickets"), default=0)
+    orders_with_complaint = models.PositiveIntegerField(_("orders with a complaint"), default=0)
+
+    class Meta:
+        verbose_name = _("orders per day")
+        verbose_name_plural = _("orders per day")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "store_id", "country"], name="orderday_unique_dims"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} store {self.store_id} {self.country}"

@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from analytics.filters import DashboardFilters
+from analytics.models import OrderLineDay, RollupState
 from customers.models import Order, OrderLine, Product
 from returns.models import CompensationOffer, Refund, ReturnLine, ReturnRequest
 from tickets.models import Intent, Ticket
@@ -125,7 +127,10 @@ def previous_totals(filters: DashboardFilters, *, now: dt.datetime | None = None
     length): otherwise older orders, with more time behind them, would always look worse."""
     previous = filters.previous_period()
     cutoff = (now or timezone.now()) - dt.timedelta(days=filters.days)
-    sold = sold_lines(previous).aggregate(units=Sum("quantity"))["units"] or 0
+    if order_line_rollup_fresh():
+        sold = sum(row["units_sold"] or 0 for row in _sold_per_line_key(previous, rollup=True))
+    else:
+        sold = sold_lines(previous).aggregate(units=Sum("quantity"))["units"] or 0
     returned = (
         returned_lines(previous)
         .filter(return_request__requested_at__lt=cutoff)
@@ -160,7 +165,41 @@ def _finish(rows: list[dict[str, Any]], *, complaints: bool) -> list[dict[str, A
     return rows
 
 
-def return_rates(filters: DashboardFilters) -> ReturnRates:
+def order_line_rollup_fresh() -> bool:
+    """Whether ``OrderLineDay`` has been counted (for this ``TIME_ZONE``); its days are days in
+    ``settings.TIME_ZONE``, whatever the viewer's time zone."""
+    return RollupState.objects.filter(
+        name=RollupState.ORDER_LINES, refreshed_at__isnull=False, time_zone=settings.TIME_ZONE
+    ).exists()
+
+
+def _sold_per_line_key(filters: DashboardFilters, *, rollup: bool) -> QuerySet[Any]:
+    """Units sold, lines and lines of complained-about orders per (product id, SKU)."""
+    if rollup:
+        days = filters.apply(OrderLineDay.objects.all(), date=None, store="store_id", country="country")
+        return (
+            days.filter(day__gte=filters.start, day__lte=filters.end)
+            .values("product_id", "sku")
+            .order_by()
+            .annotate(
+                units_sold=Sum("units_sold"), orders=Sum("lines"), complained_orders=Sum("complained_lines")
+            )
+        )
+    return (
+        sold_lines(filters)
+        .values("product_id", "sku")
+        .order_by()
+        .annotate(
+            units_sold=Sum("quantity"),
+            # Lines, not DISTINCT orders: an order holds a product on one line, and a plain count
+            # lets PostgreSQL hash the groups instead of sorting every line of the period.
+            orders=Count("id"),
+            complained_orders=Count("id", filter=_complained(filters)),
+        )
+    )
+
+
+def return_rates(filters: DashboardFilters, *, rollup: bool | None = None) -> ReturnRates:
     """Units sold, units returned and the return rate per product, SKU and category, with the
     complaint figures per product and category, and the returned units per reason, from two
     grouped queries.
@@ -173,20 +212,12 @@ def return_rates(filters: DashboardFilters) -> ReturnRates:
     """
     counted = ("units_sold", "units_returned", "orders", "complained_orders")
     per_line_key: dict[tuple[int | None, str], dict[str, Any]] = {}
-    sold = (
-        sold_lines(filters)
-        .values("product_id", "sku")
-        .order_by()
-        .annotate(
-            units_sold=Sum("quantity"),
-            # Lines, not DISTINCT orders: an order holds a product on one line, and a plain count
-            # lets PostgreSQL hash the groups instead of sorting every line of the period.
-            orders=Count("id"),
-            complained_orders=Count("id", filter=_complained(filters)),
-        )
-    )
-    for row in sold:
-        per_line_key[(row["product_id"], row["sku"])] = {**row, "units_returned": 0}
+    if rollup is None:
+        rollup = order_line_rollup_fresh()
+    for row in _sold_per_line_key(filters, rollup=rollup):
+        # The rollup stores "no product record" as 0.
+        product_id = row["product_id"] or None
+        per_line_key[(product_id, row["sku"])] = {**row, "product_id": product_id, "units_returned": 0}
     # Grouped by reason too, so the reasons table comes from the same pass.
     returned = (
         returned_lines(filters)
@@ -214,7 +245,7 @@ def return_rates(filters: DashboardFilters) -> ReturnRates:
         skus.setdefault(sku, {"sku": sku, "category": ""})
         _add(skus[sku], row, ("units_sold", "units_returned"))
         product = catalogue.get(product_id) if product_id is not None else None
-        if product is None:
+        if product is None or product_id is None:
             continue
         entry = products.setdefault(
             product_id,

@@ -13,7 +13,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from analytics import histograms
-from analytics.models import AgentDay, IntentDay, RollupState, TicketDay
+from analytics.models import AgentDay, IntentDay, OrderDay, OrderLineDay, RollupState, TicketDay
+from analytics.returns_selectors import NOT_SOLD, PRODUCT_COMPLAINT_INTENTS
 from analytics.ticket_selectors import (
     PROACTIVE_SOURCE,
     customer_tickets,
@@ -22,6 +23,8 @@ from analytics.ticket_selectors import (
     has_translated_message,
     proactive_event,
 )
+from customers.models import Order, OrderLine
+from customers.segments import COMPLAINT_INTENTS
 from tickets.models import Message, Survey, SurveyResponse, Ticket, TicketEvent
 
 # Dimensions of a TicketDay row, in the order of its unique key.
@@ -304,4 +307,97 @@ def rollups_refresh(*, days: int | None = 3, now: dt.datetime | None = None) -> 
     state.refreshed_at = now
     state.time_zone = settings.TIME_ZONE
     state.save(update_fields=["refreshed_at", "time_zone"])
-    return len(rows) + len(intent_rows) + len(agent_rows)
+    return (
+        len(rows) + len(intent_rows) + len(agent_rows) + _order_line_days_refresh(days=days, now=now, tz=tz)
+    )
+
+
+def _order_line_days_refresh(*, days: int | None, now: dt.datetime, tz: dt.tzinfo) -> int:
+    """Recount ``OrderLineDay`` for the orders placed in the last ``days`` days; its own state row,
+    so that a database whose ticket rollups predate this table still gets a full first count.
+
+    A complaint about an older order is counted by the nightly full refresh.
+    """
+    RollupState.objects.get_or_create(name=RollupState.ORDER_LINES)
+    state = RollupState.objects.select_for_update().get(name=RollupState.ORDER_LINES)
+    full = days is None or state.refreshed_at is None or state.time_zone != settings.TIME_ZONE
+    since_day: dt.date | None = None
+    lines = OrderLine.objects.exclude(order__status__in=NOT_SOLD)
+    stale = OrderLineDay.objects.all()
+    if not full:
+        since_day = timezone.localtime(now, tz).date() - dt.timedelta(days=max(days or 1, 1) - 1)
+        lines = lines.filter(order__placed_at__gte=dt.datetime.combine(since_day, dt.time.min, tzinfo=tz))
+        stale = stale.filter(day__gte=since_day)
+    complained = Q(
+        order_id__in=Ticket.objects.filter(
+            intent__in=PRODUCT_COMPLAINT_INTENTS, merged_into__isnull=True, order_id__isnull=False
+        ).values("order_id")
+    )
+    rows = (
+        lines.annotate(day=TruncDate("order__placed_at", tzinfo=tz))
+        .order_by()
+        .values_list("day", "order__store_id", "order__shipping_country", "product_id", "sku")
+        .annotate(units=Sum("quantity"), n=Count("id"), complained=Count("id", filter=complained))
+    )
+    new_rows = [
+        OrderLineDay(
+            day=day,
+            store_id=store_id,
+            country=country or "",
+            product_id=product_id or 0,
+            sku=sku,
+            units_sold=units or 0,
+            lines=n,
+            complained_lines=complained_lines,
+        )
+        for day, store_id, country, product_id, sku, units, n, complained_lines in rows
+    ]
+    stale.delete()
+    OrderLineDay.objects.bulk_create(new_rows, batch_size=5000)
+    written = len(new_rows) + _order_days_refresh(since_day=None if full else since_day, tz=tz)
+    state.refreshed_at = now
+    state.time_zone = settings.TIME_ZONE
+    state.save(update_fields=["refreshed_at", "time_zone"])
+    return written
+
+
+def _order_days_refresh(*, since_day: dt.date | None, tz: dt.tzinfo) -> int:
+    """Recount ``OrderDay`` for the orders placed since ``since_day`` (``None``: every day)."""
+    orders = Order.objects.exclude(status__in=NOT_SOLD)
+    stale = OrderDay.objects.all()
+    if since_day is not None:
+        orders = orders.filter(placed_at__gte=dt.datetime.combine(since_day, dt.time.min, tzinfo=tz))
+        stale = stale.filter(day__gte=since_day)
+    rows: dict[tuple[Any, ...], dict[str, int]] = {}
+    for day, store_id, country, n in (
+        orders.annotate(day=TruncDate("placed_at", tzinfo=tz))
+        .order_by()
+        .values_list("day", "store_id", "shipping_country")
+        .annotate(n=Count("id"))
+    ):
+        rows[(day, store_id, country or "")] = {"orders": n, "complaints": 0, "orders_with_complaint": 0}
+    complaints = customer_tickets(
+        Ticket.objects.filter(
+            intent__in=COMPLAINT_INTENTS, merged_into__isnull=True, order__in=orders, order__isnull=False
+        )
+    )
+    for day, store_id, country, tickets, with_complaint in (
+        complaints.annotate(day=TruncDate("order__placed_at", tzinfo=tz))
+        .order_by()
+        .values_list("day", "order__store_id", "order__shipping_country")
+        .annotate(tickets=Count("id"), with_complaint=Count("order_id", distinct=True))
+    ):
+        counts = rows.setdefault(
+            (day, store_id, country or ""), {"orders": 0, "complaints": 0, "orders_with_complaint": 0}
+        )
+        counts["complaints"] += tickets
+        counts["orders_with_complaint"] += with_complaint
+    stale.delete()
+    OrderDay.objects.bulk_create(
+        [
+            OrderDay(day=day, store_id=store_id, country=country, **counts)
+            for (day, store_id, country), counts in rows.items()
+        ],
+        batch_size=5000,
+    )
+    return len(rows)

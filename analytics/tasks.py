@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from analytics import services
+from analytics import lane_services, services
 
 RECENT_DAYS = 3
 
 
 @shared_task(ignore_result=True)
 def rollups_refresh_recent() -> int:
-    """Every few minutes: recount the daily ticket rollup for the last few days."""
-    return services.rollups_refresh(days=RECENT_DAYS)
+    """Every few minutes: recount the daily ticket and lane rollups for the last few days."""
+    return services.rollups_refresh(days=RECENT_DAYS) + lane_services.lane_rollups_refresh(days=RECENT_DAYS)
 
 
 @shared_task(ignore_result=True)
 def rollups_refresh_all() -> int:
-    """Nightly: recount every day, for what changed on older tickets (reopens, re-routing)."""
-    return services.rollups_refresh(days=None)
+    """Nightly: recount every day, for what changed on older tickets (reopens, re-routing) and
+    parcels (a late anomaly found after the outcome)."""
+    return services.rollups_refresh(days=None) + lane_services.lane_rollups_refresh(days=None)

@@ -27,6 +27,8 @@ def role(name: str) -> Group:
         for module in (
             "analytics.migrations.0001_ticket_day_rollup",
             "analytics.migrations.0004_managers_view_rollups",
+            "analytics.migrations.0005_commerce_rollups",
+            "analytics.migrations.0006_lane_rollups",
         ):
             importlib.import_module(module).grant(apps, None)
     return Group.objects.get(name=name)

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from analytics.dashboards.customers import build
 from analytics.filters import filters_from_query
+from analytics.services import rollups_refresh
 from customers.models import CustomerTag, Tag
 from tests.factories import (
     CustomerFactory,
@@ -95,8 +96,8 @@ def test_a_year_is_shown_per_month(manager, store_eu):
     assert rows[4]["csat_answers"] == 1
 
 
-@pytest.fixture
-def complaints(store_eu):
+@pytest.fixture(params=["live", "rollup"])
+def complaints(request, store_eu):
     german = [OrderFactory(store=store_eu, shipping_country="DE", placed_at=_at(5, 3)) for _ in range(4)]
     french = [OrderFactory(store=store_eu, shipping_country="FR", placed_at=_at(5, 3)) for _ in range(2)]
 
@@ -113,6 +114,8 @@ def complaints(store_eu):
     ticket(german[2], "damaged_item", merged_into=ticket(german[2], "damaged_item"))  # a merged duplicate
     april = OrderFactory(store=store_eu, shipping_country="DE", placed_at=_at(4, 10))
     ticket(april, "damaged_item")  # an order from before the period
+    if request.param == "rollup":  # the same figures from the daily OrderDay rollup
+        rollups_refresh(days=None)
     return german, french
 
 

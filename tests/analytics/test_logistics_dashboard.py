@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from analytics.dashboards.logistics import build
 from analytics.filters import filters_from_query
+from analytics.lane_services import lane_rollups_refresh
 from logistics.models import Shipment, ShipmentAnomaly, TrackingStatus
 from tests.factories import CarrierFactory, LaneStatisticFactory, ShipmentAnomalyFactory, ShipmentFactory
 
@@ -44,10 +45,11 @@ def _delivered(store, carrier, days, *, destination="DE", promised=None, deliver
     )
 
 
-@pytest.fixture
-def parcels(store_eu, store_us):
+@pytest.fixture(params=["live", "rollup"])
+def parcels(request, store_eu, store_us):
     """YunExpress CN→DE: delivered in 5, 7, 9, 11 days (on time, late, on time, no promise), one lost,
-    one returned; late anomalies on the late and the lost one. PostNL CN→FR: one in 3 days, on time."""
+    one returned; late anomalies on the late and the lost one. PostNL CN→FR: one in 3 days, on time.
+    Counted live, or from the lane rollup once refreshed (the same figures either way)."""
     yun = CarrierFactory(name="YunExpress")
     postnl = CarrierFactory(name="PostNL")
     day = DELIVERED.date()
@@ -78,6 +80,8 @@ def parcels(store_eu, store_us):
     _delivered(store_eu, yun, 30, delivered_at=dt.datetime(2026, 4, 25, tzinfo=dt.UTC))  # finished in April
     _delivered(store_eu, yun, 30, direction=Shipment.Direction.RETURN)  # a customer's return parcel
     _delivered(store_us, yun, 40)  # another store (only with a store filter)
+    if request.param == "rollup":
+        lane_rollups_refresh(days=None)
     LaneStatisticFactory(carrier=yun, median_days=Decimal("9.50"), on_time_rate=Decimal("0.8000"))
     return yun, postnl
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from analytics.dashboards.returns import build
 from analytics.filters import filters_from_query
 from analytics.returns_selectors import wilson_lower_bound
+from analytics.services import rollups_refresh
 from customers.models import Order
 from returns.models import CompensationOffer, Refund, ReturnReason, ReturnRequest
 from tests.factories import (
@@ -71,10 +72,11 @@ def _complain(line, intent="damaged_item"):
     )
 
 
-@pytest.fixture
-def catalogue(store_eu, store_us):
+@pytest.fixture(params=["live", "rollup"])
+def catalogue(request, store_eu, store_us):
     """Lighting: A (20 units, 10 back, 8 complaints), B (80 units, 4 back, 2 complaints),
-    E (2 units, 1 back), and A's SKU sold once in the US store; kitchen: C (2 orders × 2, 2 back)."""
+    E (2 units, 1 back), and A's SKU sold once in the US store; kitchen: C (2 orders × 2, 2 back).
+    Counted live, or from the daily rollup (``OrderLineDay``) once refreshed: the same figures."""
     a = ProductFactory(store=store_eu, sku="LAMP-A", title="Lamp A", category="lighting")
     b = ProductFactory(store=store_eu, sku="LAMP-B", title="Lamp B", category="lighting")
     e = ProductFactory(store=store_eu, sku="LAMP-E", title="Lamp E", category="lighting")
@@ -102,6 +104,8 @@ def catalogue(store_eu, store_us):
     old = _sell(a, orders=1, placed_at=IN_APRIL)  # sold before the period
     _return(old[0])
     _complain(old[0])
+    if request.param == "rollup":
+        rollups_refresh(days=None)
     return {"a": a, "b": b, "c": c, "e": e}
 
 
