@@ -139,7 +139,9 @@ class Server:
             headers={"Content-Type": "message/rfc822"},
             method="POST",
         )
-        with urllib.request.urlopen(request, timeout=10) as response:
+        # This server runs Celery tasks in the request (no worker), so the first message pays for
+        # loading the triage models: seconds on an idle machine, more on a busy CI runner.
+        with urllib.request.urlopen(request, timeout=60) as response:
             assert response.status == 202
             return json.load(response)
 
