@@ -62,6 +62,9 @@ async def closed_with(communicator) -> int:
     while True:
         output = await communicator.receive_output(timeout=3)
         if output["type"] == "websocket.close":
+            # Let the consumer finish before the event loop closes: its channel-layer read would
+            # otherwise be cancelled mid-call at loop shutdown, which can hang the test run.
+            await communicator.disconnect()
             return output["code"]
 
 
