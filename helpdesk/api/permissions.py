@@ -19,7 +19,9 @@ def required_scope(view: APIView, method: str) -> str | None:
     area = getattr(view, "api_area", None)
     if area is None:
         return None
-    return f"{area}:read" if method in SAFE_METHODS else f"{area}:write"
+    # A view may name actions that need the write scope even when read with GET (a GDPR export).
+    writes = method not in SAFE_METHODS or getattr(view, "action", None) in getattr(view, "write_actions", ())
+    return f"{area}:write" if writes else f"{area}:read"
 
 
 class HasScope(BasePermission):
