@@ -8,7 +8,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from analytics.models import AgentDay, IntentDay, LaneDay, OrderDay, OrderLineDay, RollupState, TicketDay
+from analytics.models import (
+    AgentDay,
+    IntentDay,
+    LaneDay,
+    OrderDay,
+    OrderLineDay,
+    OrderTicketDay,
+    ReturnLineDay,
+    RollupState,
+    TicketDay,
+)
 from analytics.services import rollups_refresh
 
 
@@ -101,4 +111,19 @@ class LaneDayAdmin(ReadOnlyAdmin):
 class OrderDayAdmin(ReadOnlyAdmin):
     list_display = ("day", "store_id", "country", "orders", "complaints", "orders_with_complaint")
     list_filter = ("day", "country")
+    date_hierarchy = "day"
+
+
+@admin.register(OrderTicketDay)
+class OrderTicketDayAdmin(ReadOnlyAdmin):
+    list_display = ("day", "store_id", "country", "previous_day", "before_previous_day", "tickets")
+    list_filter = ("day", "country")
+    date_hierarchy = "day"
+
+
+@admin.register(ReturnLineDay)
+class ReturnLineDayAdmin(ReadOnlyAdmin):
+    list_display = ("day", "store_id", "country", "sku", "reason", "requested_day", "units", "lines")
+    list_filter = ("day", "country", "reason")
+    search_fields = ("sku",)
     date_hierarchy = "day"

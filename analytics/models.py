@@ -8,6 +8,8 @@ schedule (``helpdesk.schedule``), with ``RollupState`` saying when.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +93,8 @@ class RollupState(models.Model):
 
     DAILY = "daily"
     ORDER_LINES = "order_lines"  # OrderLineDay and OrderDay
+    ORDER_TICKETS = "order_tickets"  # OrderTicketDay
+    RETURN_LINES = "return_lines"  # ReturnLineDay
 
     name = models.CharField(_("rollup"), max_length=60, unique=True)
     refreshed_at = models.DateTimeField(_("refreshed"), null=True, blank=True)
@@ -239,3 +243,73 @@ class OrderDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} store {self.store_id} {self.country}"
+
+
+# ``OrderTicketDay``'s "no such ticket": a day before every period.
+NO_EARLIER_TICKET = dt.date(1, 1, 1)
+
+
+class OrderTicketDay(models.Model):
+    """Customers' tickets about an order, created on one day (``settings.TIME_ZONE``), per store
+    and customer's country, by the days of the same order's previous two customer tickets: the
+    volume dashboard's tickets per order, exact over any range of days.
+
+    Of an order's tickets inside a period, the one whose previous ticket is before the period
+    (or has none) is its first there, so those count the period's distinct orders; the one whose
+    previous ticket is inside and the one before that is not is its second, so those count the
+    orders with two tickets or more. ``NO_EARLIER_TICKET`` stands for "none".
+    """
+
+    day = models.DateField(_("day"))
+    store_id = models.PositiveIntegerField(_("store"))
+    country = models.CharField(_("customer's country"), max_length=2, blank=True)
+    previous_day = models.DateField(_("day of the order's previous ticket"))
+    before_previous_day = models.DateField(_("day of the order's ticket before that"))
+    tickets = models.PositiveIntegerField(_("tickets"), default=0)
+
+    class Meta:
+        verbose_name = _("order tickets per day")
+        verbose_name_plural = _("order tickets per day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "store_id", "country", "previous_day", "before_previous_day"],
+                name="orderticketday_unique_dims",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} store {self.store_id} {self.country}"
+
+
+class ReturnLineDay(models.Model):
+    """Returned units of the orders placed on one day (``settings.TIME_ZONE``), per store, ship-to
+    country, product, SKU, reason and the day the return was requested: the returns dashboard's
+    numerators, counted as ``analytics.returns_selectors.returned_lines`` counts them (orders
+    sold, returns not rejected, cancelled or expired), whenever the return came.
+
+    Returns of an order keep arriving for weeks, so a refresh recounts every placed day whose
+    orders had a return requested or changed since the refresh before.
+    """
+
+    day = models.DateField(_("day the order was placed"))
+    store_id = models.PositiveIntegerField(_("store"))
+    country = models.CharField(_("ship-to country"), max_length=2, blank=True)
+    product_id = models.PositiveIntegerField(_("product"), default=0, help_text=_("0: no product record."))
+    sku = models.CharField(_("SKU"), max_length=100, blank=True)
+    reason = models.CharField(_("reason"), max_length=20)
+    requested_day = models.DateField(_("day the return was requested"))
+    units = models.PositiveIntegerField(_("units returned"), default=0)
+    lines = models.PositiveIntegerField(_("return lines"), default=0)
+
+    class Meta:
+        verbose_name = _("returned units per day")
+        verbose_name_plural = _("returned units per day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "store_id", "country", "product_id", "sku", "reason", "requested_day"],
+                name="returnlineday_unique_dims",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} store {self.store_id} {self.sku} {self.reason}"

@@ -19,11 +19,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from analytics.filters import DashboardFilters
-from analytics.models import OrderLineDay, RollupState
+from analytics.models import OrderLineDay, ReturnLineDay, RollupState
 from customers.models import Order, OrderLine, Product
 from returns.models import CompensationOffer, Refund, ReturnLine, ReturnRequest
 from tickets.models import Intent, Ticket
@@ -77,12 +77,18 @@ def sold_lines(filters: DashboardFilters) -> QuerySet[OrderLine]:
     )
 
 
+def returned_line_rows() -> QuerySet[ReturnLine]:
+    """Every return line that counts as returned: of an order sold, in a return not rejected,
+    cancelled or expired (``ReturnLineDay`` holds the same, per day the order was placed)."""
+    return ReturnLine.objects.exclude(order_line__order__status__in=NOT_SOLD).exclude(
+        return_request__status__in=NOT_A_RETURN
+    )
+
+
 def returned_lines(filters: DashboardFilters) -> QuerySet[ReturnLine]:
     """Return lines of those same order lines (the numerators), whenever they were requested."""
     return filters.apply(
-        ReturnLine.objects.exclude(order_line__order__status__in=NOT_SOLD).exclude(
-            return_request__status__in=NOT_A_RETURN
-        ),
+        returned_line_rows(),
         date="order_line__order__placed_at",
         store="order_line__order__store",
         country="order_line__order__shipping_country",
@@ -123,21 +129,43 @@ class Totals:
 
 def previous_totals(filters: DashboardFilters, *, now: dt.datetime | None = None) -> Totals:
     """Units sold and returned of the previous period's orders, each given as long to come back
-    as its counterpart one period later has had (returns requested up to now − the period's
-    length): otherwise older orders, with more time behind them, would always look worse."""
+    as its counterpart one period later has had (returns requested before the day that is the
+    period's length ago): otherwise older orders, with more time behind them, would always look
+    worse."""
     previous = filters.previous_period()
-    cutoff = (now or timezone.now()) - dt.timedelta(days=filters.days)
+    cutoff_day = timezone.localdate(now or timezone.now()) - dt.timedelta(days=filters.days)
     if order_line_rollup_fresh():
         sold = sum(row["units_sold"] or 0 for row in _sold_per_line_key(previous, rollup=True))
     else:
         sold = sold_lines(previous).aggregate(units=Sum("quantity"))["units"] or 0
-    returned = (
-        returned_lines(previous)
-        .filter(return_request__requested_at__lt=cutoff)
-        .aggregate(units=Sum("quantity"))["units"]
-        or 0
-    )
+    if return_line_rollup_fresh():
+        returned_rows = _return_line_days(previous).filter(requested_day__lt=cutoff_day)
+        returned = returned_rows.aggregate(total=Sum("units"))["total"] or 0
+    else:
+        cutoff = dt.datetime.combine(cutoff_day, dt.time.min, tzinfo=timezone.get_current_timezone())
+        returned = (
+            returned_lines(previous)
+            .filter(return_request__requested_at__lt=cutoff)
+            .aggregate(units=Sum("quantity"))["units"]
+            or 0
+        )
     return Totals(units_sold=sold, units_returned=returned)
+
+
+def return_line_rollup_fresh() -> bool:
+    """Whether ``ReturnLineDay`` has been counted for this ``TIME_ZONE``."""
+    return RollupState.objects.filter(
+        name=RollupState.RETURN_LINES, refreshed_at__isnull=False, time_zone=settings.TIME_ZONE
+    ).exists()
+
+
+def _return_line_days(filters: DashboardFilters) -> QuerySet[ReturnLineDay]:
+    return filters.apply(
+        ReturnLineDay.objects.filter(day__gte=filters.start, day__lte=filters.end),
+        date=None,
+        store="store_id",
+        country="country",
+    ).order_by()
 
 
 @dataclass(frozen=True)
@@ -168,9 +196,18 @@ def _finish(rows: list[dict[str, Any]], *, complaints: bool) -> list[dict[str, A
 def order_line_rollup_fresh() -> bool:
     """Whether ``OrderLineDay`` has been counted (for this ``TIME_ZONE``); its days are days in
     ``settings.TIME_ZONE``, whatever the viewer's time zone."""
-    return RollupState.objects.filter(
-        name=RollupState.ORDER_LINES, refreshed_at__isnull=False, time_zone=settings.TIME_ZONE
-    ).exists()
+    return order_line_rollup_refreshed_at() is not None
+
+
+def order_line_rollup_refreshed_at() -> dt.datetime | None:
+    """When ``OrderLineDay`` and ``OrderDay`` were last refreshed for this ``TIME_ZONE``."""
+    return (
+        RollupState.objects.filter(
+            name=RollupState.ORDER_LINES, refreshed_at__isnull=False, time_zone=settings.TIME_ZONE
+        )
+        .values_list("refreshed_at", flat=True)
+        .first()
+    )
 
 
 def _sold_per_line_key(filters: DashboardFilters, *, rollup: bool) -> QuerySet[Any]:
@@ -219,15 +256,23 @@ def return_rates(filters: DashboardFilters, *, rollup: bool | None = None) -> Re
         product_id = row["product_id"] or None
         per_line_key[(product_id, row["sku"])] = {**row, "product_id": product_id, "units_returned": 0}
     # Grouped by reason too, so the reasons table comes from the same pass.
-    returned = (
-        returned_lines(filters)
-        .values("order_line__product_id", "order_line__sku", "reason")
-        .order_by()
-        .annotate(units=Sum("quantity"), lines=Count("id"))
-    )
+    if rollup and return_line_rollup_fresh():
+        returned = [
+            {**row, "product_id": row["product_id"] or None}
+            for row in _return_line_days(filters)
+            .values("product_id", "sku", "reason")
+            .annotate(units=Sum("units"), lines=Sum("lines"))
+        ]
+    else:
+        returned = list(
+            returned_lines(filters)
+            .values("reason", product_id=F("order_line__product_id"), sku=F("order_line__sku"))
+            .order_by()
+            .annotate(units=Sum("quantity"), lines=Count("id"))
+        )
     reasons: dict[str, dict[str, Any]] = {}
     for row in returned:
-        key = (row["order_line__product_id"], row["order_line__sku"])
+        key = (row["product_id"], row["sku"])
         if key in per_line_key:
             per_line_key[key]["units_returned"] += row["units"] or 0
         reason = reasons.setdefault(row["reason"], {"reason": row["reason"], "units": 0, "lines": 0})

@@ -7,7 +7,7 @@ import dataclasses
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -69,6 +69,11 @@ def season_detail(request: HttpRequest, rule_set_id: int) -> HttpResponse:
     context = {"rule_set": rule_set, "dashboards": _visible_dashboards(request), "seasons_page": True}
     if not is_finished(rule_set):
         return render(request, "analytics/season_report.html", {**context, "unfinished": True})
+    if request.method == "POST":
+        season_report_cached(
+            user=request.user, rule_set=rule_set, recompute=bool(request.POST.get("recompute"))
+        )
+        return redirect("analytics:season", rule_set_id=rule_set.pk)
     report = season_report_cached(user=request.user, rule_set=rule_set)
     page = season_dashboard(report)
     export = request.GET.get("export")

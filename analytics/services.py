@@ -13,8 +13,18 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from analytics import histograms
-from analytics.models import AgentDay, IntentDay, OrderDay, OrderLineDay, RollupState, TicketDay
-from analytics.returns_selectors import NOT_SOLD, PRODUCT_COMPLAINT_INTENTS
+from analytics.models import (
+    NO_EARLIER_TICKET,
+    AgentDay,
+    IntentDay,
+    OrderDay,
+    OrderLineDay,
+    OrderTicketDay,
+    ReturnLineDay,
+    RollupState,
+    TicketDay,
+)
+from analytics.returns_selectors import NOT_SOLD, PRODUCT_COMPLAINT_INTENTS, returned_line_rows
 from analytics.ticket_selectors import (
     PROACTIVE_SOURCE,
     customer_tickets,
@@ -308,7 +318,12 @@ def rollups_refresh(*, days: int | None = 3, now: dt.datetime | None = None) -> 
     state.time_zone = settings.TIME_ZONE
     state.save(update_fields=["refreshed_at", "time_zone"])
     return (
-        len(rows) + len(intent_rows) + len(agent_rows) + _order_line_days_refresh(days=days, now=now, tz=tz)
+        len(rows)
+        + len(intent_rows)
+        + len(agent_rows)
+        + _order_line_days_refresh(days=days, now=now, tz=tz)
+        + _order_ticket_days_refresh(days=days, now=now, tz=tz)
+        + _return_line_days_refresh(days=days, now=now, tz=tz)
     )
 
 
@@ -401,3 +416,119 @@ def _order_days_refresh(*, since_day: dt.date | None, tz: dt.tzinfo) -> int:
         batch_size=5000,
     )
     return len(rows)
+
+
+def _order_ticket_days_refresh(*, days: int | None, now: dt.datetime, tz: dt.tzinfo) -> int:
+    """Recount ``OrderTicketDay`` for the tickets created in the last ``days`` days (``None``:
+    all); its own state row, so that a database built before this table gets a full first count.
+
+    A ticket's row depends only on the earlier tickets of its order, so new tickets never change
+    older rows; the nightly full recount catches tickets moved to another order or deleted.
+    """
+    RollupState.objects.get_or_create(name=RollupState.ORDER_TICKETS)
+    state = RollupState.objects.select_for_update().get(name=RollupState.ORDER_TICKETS)
+    full = days is None or state.refreshed_at is None or state.time_zone != settings.TIME_ZONE
+    tickets = customer_tickets(Ticket.objects.filter(order__isnull=False))
+    stale = OrderTicketDay.objects.all()
+    since_day: dt.date | None = None
+    if not full:
+        since_day = timezone.localtime(now, tz).date() - dt.timedelta(days=max(days or 1, 1) - 1)
+        since = dt.datetime.combine(since_day, dt.time.min, tzinfo=tz)
+        tickets = tickets.filter(order_id__in=tickets.filter(created_at__gte=since).values("order_id"))
+        stale = stale.filter(day__gte=since_day)
+    counts: dict[tuple[Any, ...], int] = {}
+    order_id = None
+    previous = before_previous = NO_EARLIER_TICKET
+    # Each order's tickets in turn, oldest first: the two days before each ticket's are at hand.
+    for ticket_order_id, day, store_id, country in (
+        tickets.annotate(day=TruncDate("created_at", tzinfo=tz))
+        .order_by("order_id", "created_at", "id")
+        .values_list("order_id", "day", "store_id", "customer__country")
+        .iterator(chunk_size=20000)
+    ):
+        if ticket_order_id != order_id:
+            order_id, previous, before_previous = ticket_order_id, NO_EARLIER_TICKET, NO_EARLIER_TICKET
+        if since_day is None or day >= since_day:
+            key = (day, store_id, country or "", previous, before_previous)
+            counts[key] = counts.get(key, 0) + 1
+        previous, before_previous = day, previous
+    stale.delete()
+    OrderTicketDay.objects.bulk_create(
+        [
+            OrderTicketDay(
+                day=day,
+                store_id=store_id,
+                country=country,
+                previous_day=previous_day,
+                before_previous_day=before_previous_day,
+                tickets=n,
+            )
+            for (day, store_id, country, previous_day, before_previous_day), n in counts.items()
+        ],
+        batch_size=5000,
+    )
+    state.refreshed_at = now
+    state.time_zone = settings.TIME_ZONE
+    state.save(update_fields=["refreshed_at", "time_zone"])
+    return len(counts)
+
+
+def _return_line_days_refresh(*, days: int | None, now: dt.datetime, tz: dt.tzinfo) -> int:
+    """Recount ``ReturnLineDay``: everything, or every day whose orders had a return requested or
+    changed (decided, cancelled, expired) in the last ``days`` days or since the last refresh."""
+    from returns.models import ReturnRequest
+
+    RollupState.objects.get_or_create(name=RollupState.RETURN_LINES)
+    state = RollupState.objects.select_for_update().get(name=RollupState.RETURN_LINES)
+    full = days is None or state.refreshed_at is None or state.time_zone != settings.TIME_ZONE
+    lines = returned_line_rows().annotate(
+        day=TruncDate("order_line__order__placed_at", tzinfo=tz),
+        requested_day=TruncDate("return_request__requested_at", tzinfo=tz),
+    )
+    stale = ReturnLineDay.objects.all()
+    if not full:
+        since_day = timezone.localtime(now, tz).date() - dt.timedelta(days=max(days or 1, 1) - 1)
+        since = min(dt.datetime.combine(since_day, dt.time.min, tzinfo=tz), state.refreshed_at or now)
+        touched = set(
+            ReturnRequest.objects.filter(Q(updated_at__gte=since) | Q(requested_at__gte=since))
+            .annotate(day=TruncDate("order__placed_at", tzinfo=tz))
+            .order_by()
+            .values_list("day", flat=True)
+            .distinct()
+        )
+        touched.discard(None)
+        lines = lines.filter(day__in=touched)
+        stale = stale.filter(day__in=touched)
+    rows = (
+        lines.order_by()
+        .values_list(
+            "day",
+            "order_line__order__store_id",
+            "order_line__order__shipping_country",
+            "order_line__product_id",
+            "order_line__sku",
+            "reason",
+            "requested_day",
+        )
+        .annotate(units=Sum("quantity"), n=Count("id"))
+    )
+    new_rows = [
+        ReturnLineDay(
+            day=day,
+            store_id=store_id,
+            country=country or "",
+            product_id=product_id or 0,
+            sku=sku,
+            reason=reason,
+            requested_day=requested_day,
+            units=units or 0,
+            lines=n,
+        )
+        for day, store_id, country, product_id, sku, reason, requested_day, units, n in rows
+    ]
+    stale.delete()
+    ReturnLineDay.objects.bulk_create(new_rows, batch_size=5000)
+    state.refreshed_at = now
+    state.time_zone = settings.TIME_ZONE
+    state.save(update_fields=["refreshed_at", "time_zone"])
+    return len(new_rows)

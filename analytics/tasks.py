@@ -20,3 +20,11 @@ def rollups_refresh_all() -> int:
     """Nightly: recount every day, for what changed on older tickets (reopens, re-routing) and
     parcels (a late anomaly found after the outcome)."""
     return services.rollups_refresh(days=None) + lane_services.lane_rollups_refresh(days=None)
+
+
+@shared_task(ignore_result=True)
+def season_reports_precompute() -> int:
+    """Hourly: build the post-holiday report of each season that has just finished."""
+    from analytics.report.precompute import season_reports_precompute as precompute
+
+    return precompute()

@@ -1,16 +1,18 @@
 """REST API v1 for customers, orders (with their lines) and tags: read only, scoped to the
 stores the caller may see (a customer counts when they have an order or a ticket there) —
-except the two GDPR / CCPA requests on a customer: export everything, and erase."""
+except the two GDPR / CCPA requests on a customer: export everything, and erase — and tags,
+which team leads create and managers change."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers
+from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,8 +20,10 @@ from rest_framework.response import Response
 from customers import privacy
 from customers.models import Customer, Order, OrderLine, Tag
 from customers.selectors import customer_visible_for_api, order_visible_to, tag_list
+from customers.services import tag_create, tag_update
 from helpdesk.api.base import ApiViewSet
 from helpdesk.api.fields import DateTimeFilter, IdFilter, ReadModelSerializer
+from helpdesk.api.permissions import HasRolePermission
 
 
 class CustomerSerializer(ReadModelSerializer):
@@ -229,12 +233,67 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
         return order_visible_to(user=self.request.user)
 
 
+class TagCreateSerializer(serializers.Serializer):
+    slug = serializers.SlugField(max_length=60, help_text="Fixed once created: rules and filters use it.")
+    name = serializers.CharField(max_length=100)
+    color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False, default="#6e7781")
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    priority_points = serializers.IntegerField(
+        min_value=-50, max_value=50, required=False, default=0, help_text="Added to the priority of tickets."
+    )
+
+
+class TagUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    priority_points = serializers.IntegerField(min_value=-50, max_value=50, required=False)
+
+
 @extend_schema_view(list=extend_schema(summary="List tags"), retrieve=extend_schema(summary="Get a tag"))
 class TagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     api_area = "tags"
     serializer_class = TagSerializer
     filterset_class = TagFilter
     ordering_fields = ("id", "name")
+    permission_classes = [*ApiViewSet.permission_classes, HasRolePermission]
+    # As in admin: team leads add tags, managers also change them.
+    action_permissions = {
+        "create": "customers.add_tag",
+        "update": "customers.change_tag",
+        "partial_update": "customers.change_tag",
+    }
+    role_message = gettext_lazy("Team leads create tags; only managers change them.")
 
     def get_queryset(self) -> QuerySet[Tag]:
         return tag_list().order_by("-id")
+
+    @extend_schema(
+        summary="Create a (manual) tag", request=TagCreateSerializer, responses={201: TagSerializer}
+    )
+    def create(self, request: Request) -> Response:
+        data = TagCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tag = tag_create(**data.validated_data)
+        return Response(TagSerializer(tag).data, status=status.HTTP_201_CREATED)
+
+    def _update(self, request: Request, *, partial: bool) -> Response:
+        tag = self.get_object()
+        data = TagUpdateSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        tag = tag_update(tag=tag, **data.validated_data)
+        return Response(TagSerializer(tag).data)
+
+    @extend_schema(
+        summary="Change a tag (its slug stays)", request=TagUpdateSerializer, responses=TagSerializer
+    )
+    def update(self, request: Request, pk: str) -> Response:
+        return self._update(request, partial=False)
+
+    @extend_schema(
+        summary="Change some of a tag's fields (its slug stays)",
+        request=TagUpdateSerializer(partial=True),
+        responses=TagSerializer,
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self._update(request, partial=True)

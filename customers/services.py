@@ -4,10 +4,12 @@ matches, merges and unmerges are in ``customers.identity``."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -149,3 +151,65 @@ def follow_up_done(*, follow_up: FollowUp) -> FollowUp:
     FollowUp.objects.filter(pk=follow_up.pk, done_at__isnull=True).update(done_at=timezone.now())
     follow_up.refresh_from_db(fields=["done_at"])
     return follow_up
+
+
+# --- tags (the API's writes; admin edits them with its own form) ----------------------------------
+
+TAG_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def _tag_save(tag: Tag, *, update_fields: list[str] | None = None) -> Tag:
+    if not TAG_COLOUR.fullmatch(tag.color or ""):
+        raise ValidationError({"color": [_("A colour like #1f883d.")]})
+    tag.full_clean()
+    try:
+        with transaction.atomic():
+            tag.save(update_fields=update_fields)
+    except IntegrityError as exc:
+        # Another request took the slug between the check and the insert.
+        raise ValidationError({"slug": [_("A tag with this slug exists already.")]}) from exc
+    return tag
+
+
+def tag_create(
+    *, slug: str, name: str, color: str = "#6e7781", description: str = "", priority_points: int = 0
+) -> Tag:
+    """A manual tag (automatic ones are made by the rules that set them, ``tag_ensure``)."""
+    return _tag_save(
+        Tag(
+            slug=slug.strip(),
+            name=name.strip(),
+            kind=Tag.Kind.MANUAL,
+            color=color.strip(),
+            description=description.strip(),
+            priority_points=priority_points,
+        )
+    )
+
+
+def tag_update(
+    *,
+    tag: Tag,
+    name: str | None = None,
+    color: str | None = None,
+    description: str | None = None,
+    priority_points: int | None = None,
+) -> Tag:
+    """Rename or recolour a tag, or change its priority points (``None``: leave as is). The slug
+    stays: rules and filters find tags by it."""
+    fields = []
+    if name is not None:
+        tag.name = name.strip()
+        fields.append("name")
+    if color is not None:
+        tag.color = color.strip()
+        fields.append("color")
+    if description is not None:
+        tag.description = description.strip()
+        fields.append("description")
+    if priority_points is not None:
+        tag.priority_points = priority_points
+        fields.append("priority_points")
+    if not fields:
+        return tag
+    return _tag_save(tag, update_fields=fields)

@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from customers import api as customers_api
 from helpdesk.api import seasons as seasons_api
+from helpdesk.api import webhooks as webhooks_api
 from helpdesk.api.errors import not_found_view
 from logistics import api as logistics_api
 from returns import api as returns_api
@@ -38,6 +39,14 @@ router.register(
     basename="shipment-event",
 )
 router.register("seasonal-rule-sets", seasons_api.SeasonalRuleSetViewSet, basename="seasonal-rule-set")
+router.register(
+    "webhook-subscriptions", webhooks_api.WebhookSubscriptionViewSet, basename="webhook-subscription"
+)
+router.register(
+    r"webhook-subscriptions/(?P<subscription_id>[0-9]{1,18})/deliveries",
+    webhooks_api.WebhookDeliveryViewSet,
+    basename="webhook-delivery",
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -4,6 +4,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.platforms.selectors import platform_status_allowed
+
 ANALYTICS_PERMISSION = "analytics.view_dashboards"
 
 
@@ -20,6 +22,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     # Agents do not see the dashboards (leads and managers do); the link would lead to a 403.
     if request.user.has_perm(ANALYTICS_PERMISSION):
         items.append(("analytics:overview", _("Analytics")))
+    if platform_status_allowed(request.user):
+        items.append(("platforms:status", _("Platforms")))
     nav = []
     for name, label in items:
         url = reverse(name)

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+# Buyers wait for an answer: their platform messages are fetched every two minutes.
+PLATFORM_MESSAGES_SYNC_SECONDS = 120
+
 
 @dataclass(frozen=True)
 class Periodic:
@@ -191,6 +194,15 @@ def periodic_tasks() -> list[Periodic]:
             ),
         ),
         Periodic(
+            name="Analytics: post-holiday reports of finished seasons",
+            task="analytics.tasks.season_reports_precompute",
+            every_seconds=3600,
+            description=(
+                "Builds ahead the post-holiday report of each season that has finished, in each "
+                "language, so the first manager to open it does not wait for its figures."
+            ),
+        ),
+        Periodic(
             name="API: forget old idempotency keys",
             task="helpdesk.tasks.api_idempotency_keys_purge",
             every_seconds=3600,
@@ -207,6 +219,16 @@ def periodic_tasks() -> list[Periodic]:
                 "Pulls new and changed orders from every active store with platform credentials "
                 "(WooCommerce), resuming where the last run stopped. Webhooks bring orders at once; "
                 "this catches what they missed."
+            ),
+        ),
+        Periodic(
+            name="Platforms: fetch buyer messages",
+            task="helpdesk.tasks.platform_messages_sync_all",
+            every_seconds=PLATFORM_MESSAGES_SYNC_SECONDS,
+            description=(
+                "Fetches new buyer messages from every active store whose platform connector can "
+                "read them, into the inbox (one ticket per conversation, each message stored once), "
+                "resuming where the last run stopped."
             ),
         ),
     ]

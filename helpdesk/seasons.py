@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk import broadcast
 from helpdesk.models import RuleSetSwap, SeasonalRuleSet
+
+if TYPE_CHECKING:
+    from customers.models import Store
 
 
 def rule_set_phase_at(*, rule_set: SeasonalRuleSet, when: datetime) -> str:
@@ -285,3 +289,154 @@ def rule_sets_swap_due(*, now: datetime | None = None) -> list[int]:
         ):
             swapped.append(rule_set.pk)
     return swapped
+
+
+# --- Creating and changing rule sets (the API's writes; admin has its own form) --------------
+
+KEEP_PHASE = "scheduled"  # the API's word for "back on its schedule"
+
+
+def _contains_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(item) for item in value)
+    return False
+
+
+def _rule_set_check(rule_set: SeasonalRuleSet) -> None:
+    errors: dict[str, list[str]] = {}
+    if not (rule_set.prepare_from <= rule_set.peak_from < rule_set.peak_until <= rule_set.review_until):
+        errors["peak_from"] = [
+            _("The dates must follow each other: prepare from ≤ peak from < peak until ≤ review until.")
+        ]
+    if _contains_nul(rule_set.overrides):
+        errors["overrides"] = [_("Texts may not contain NUL characters.")]
+    markets = [str(market).strip().upper() for market in rule_set.markets or []]
+    if any(len(market) != 2 or not market.isascii() or not market.isalpha() for market in markets):
+        errors["markets"] = [_('ISO country codes of two letters, e.g. ["US", "GB"].')]
+    rule_set.markets = list(dict.fromkeys(markets))
+    if errors:
+        raise ValidationError(errors)
+    rule_set.full_clean(exclude=["stores"])
+
+
+def _follow_schedule(rule_set: SeasonalRuleSet, actor: User | AnonymousUser | None) -> None:
+    """A rule set on its schedule takes the phase its calendar gives now, through the same switch
+    the scheduled swap uses (logged); a phase a manager set by hand stays."""
+    if rule_set.manual_phase:
+        return
+    phase = rule_set_phase_at(rule_set=rule_set, when=timezone.now())
+    if phase != rule_set.phase:
+        rule_set_set_phase(rule_set=rule_set, phase=phase, actor=actor, manual=False, only_if_scheduled=True)
+
+
+@transaction.atomic
+def rule_set_create(
+    *,
+    actor: User | AnonymousUser | None,
+    name: str,
+    slug: str,
+    kind: str,
+    prepare_from: datetime,
+    peak_from: datetime,
+    peak_until: datetime,
+    review_until: datetime,
+    markets: list[str] | None = None,
+    stores: list[Store] | None = None,
+    time_zone: str = "UTC",
+    overrides: dict[str, object] | None = None,
+    is_enabled: bool = True,
+) -> SeasonalRuleSet:
+    """A new rule set; when its calendar says a phase is live now, it switches into it at once."""
+    rule_set = SeasonalRuleSet(
+        name=name.strip(),
+        slug=slug.strip(),
+        kind=kind,
+        markets=markets or [],
+        timezone=time_zone.strip(),
+        prepare_from=prepare_from,
+        peak_from=peak_from,
+        peak_until=peak_until,
+        review_until=review_until,
+        overrides=overrides or {},
+        is_enabled=is_enabled,
+    )
+    _rule_set_check(rule_set)
+    try:
+        with transaction.atomic():
+            rule_set.save()
+    except IntegrityError as exc:
+        raise ValidationError({"slug": [_("A rule set with this slug exists already.")]}) from exc
+    rule_set.stores.set(stores or [])
+    _follow_schedule(rule_set, actor)
+    rule_set.refresh_from_db()
+    return rule_set
+
+
+RULE_SET_FIELDS = (
+    "name",
+    "kind",
+    "markets",
+    "timezone",
+    "prepare_from",
+    "peak_from",
+    "peak_until",
+    "review_until",
+    "overrides",
+    "is_enabled",
+)
+
+
+@transaction.atomic
+def rule_set_update(
+    *,
+    rule_set: SeasonalRuleSet,
+    actor: User | AnonymousUser | None,
+    changes: dict[str, object],
+    stores: list[Store] | None = None,
+) -> SeasonalRuleSet:
+    """Change a rule set's fields (``changes``: any of ``RULE_SET_FIELDS``; ``stores``: None leaves
+    them). Its phase follows: on its schedule it takes the phase the new calendar gives now (the
+    scheduled swap's switch, logged), a phase set by hand stays until a manager returns it to its
+    schedule. The slug stays: templates and reports name rule sets by it."""
+    unknown = set(changes) - set(RULE_SET_FIELDS)
+    if unknown:
+        raise ValueError(f"Not changeable here: {sorted(unknown)}")
+    locked = SeasonalRuleSet.objects.select_for_update().get(pk=rule_set.pk)
+    for field, value in changes.items():
+        setattr(
+            locked,
+            field,
+            value.strip() if field in ("name", "timezone") and isinstance(value, str) else value,
+        )
+    _rule_set_check(locked)
+    if changes:
+        locked.save(update_fields=list(changes))
+    if stores is not None:
+        locked.stores.set(stores)
+    _follow_schedule(locked, actor)
+    locked.refresh_from_db()
+    return locked
+
+
+def rule_set_switch(
+    *, rule_set: SeasonalRuleSet, phase: str, actor: User | AnonymousUser | None
+) -> SeasonalRuleSet:
+    """A manager's switch, as admin's actions: a phase by hand (held against the schedule), or
+    ``KEEP_PHASE`` ("scheduled"): back to the phase its calendar gives now."""
+    if phase == KEEP_PHASE:
+        rule_set_set_phase(
+            rule_set=rule_set,
+            phase=rule_set_phase_at(rule_set=rule_set, when=timezone.now()),
+            actor=actor,
+            manual=False,
+        )
+    else:
+        if phase not in SeasonalRuleSet.Phase.values:
+            raise ValidationError({"phase": [_("Unknown phase “%(phase)s”.") % {"phase": phase}]})
+        rule_set_set_phase(rule_set=rule_set, phase=phase, actor=actor, manual=True)
+    rule_set.refresh_from_db()
+    return rule_set

@@ -91,3 +91,44 @@ def platform_orders_sync_store(store_id: int) -> int:
     finally:
         cache.delete(lock)
     return result.applied
+
+
+@shared_task(ignore_result=True)
+def platform_messages_sync_all() -> int:
+    """Scheduled by beat: queue a buyer-message fetch for every active store whose connector
+    fetches messages."""
+    from helpdesk.platforms.selectors import stores_fetching_messages
+
+    store_ids = stores_fetching_messages()
+    for store_id in store_ids:
+        platform_messages_sync_store.delay(store_id)
+    return len(store_ids)
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def platform_messages_sync_store(store_id: int) -> int:
+    """Fetch one store's new buyer messages into the inbox from its stored cursor; a message
+    already stored is not stored again. A platform failure leaves the cursor at the page that
+    failed; the next scheduled run resumes there."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from customers.models import Store
+    from helpdesk.platforms.base import ConnectorError
+    from helpdesk.platforms.sync import platform_messages_sync
+
+    store = Store.objects.filter(pk=store_id, is_active=True).first()
+    if store is None:
+        return 0
+    # One fetch per store at a time, across workers: two would fetch the same pages twice.
+    lock = f"platform-messages-sync:{store_id}"
+    if not cache.add(lock, "running", timeout=settings.PLATFORM_SYNC_SECONDS):
+        return 0
+    try:
+        result = platform_messages_sync(store=store, max_pages=settings.PLATFORM_SYNC_MAX_PAGES)
+    except ConnectorError as error:
+        logger.warning("message fetch of store %s stopped: %s", store_id, error.message)
+        return 0
+    finally:
+        cache.delete(lock)
+    return result.stored

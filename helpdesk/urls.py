@@ -47,6 +47,8 @@ urlpatterns = [
     path("shipments/", include("logistics.urls")),
     path("customers/", include("customers.urls")),
     path("analytics/", include("analytics.urls")),
+    # The managers' platform status page (connected stores, syncs, call errors).
+    path("platforms/", include("helpdesk.platforms.urls")),
 ]
 
 if settings.DEBUG:

@@ -6,6 +6,8 @@ is read-only here; tracking events are provider data, stored once, and only view
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
@@ -22,6 +24,7 @@ from logistics.models import (
     TrackingEvent,
     TrackingProviderAccount,
 )
+from logistics.services.platform_tracking import shipment_tracking_push_queue
 
 
 @admin.register(Carrier)
@@ -106,6 +109,8 @@ class ShipmentAdmin(admin.ModelAdmin):
         "delivered_at",
         "anomaly",
         "tracking_link",
+        "tracking_pushed_at",
+        "tracking_push_reference",
         "created_at",
         "updated_at",
     )
@@ -140,9 +145,19 @@ class ShipmentAdmin(admin.ModelAdmin):
             _("Tracking state"),
             {"fields": ("status", "sub_status", "last_event_at", "last_location", "delivered_at", "anomaly")},
         ),
+        (
+            # Clearing a refusal (or setting the carrier or order here) sends it again on save.
+            _("Sales platform"),
+            {"fields": ("tracking_pushed_at", "tracking_push_reference", "tracking_push_error")},
+        ),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
     inlines = (ShipmentAnomalyInline, TrackingEventInline)
+
+    def save_model(self, request: HttpRequest, obj: Shipment, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # A carrier, number or order set by hand reaches the order's platform too (once).
+        shipment_tracking_push_queue(shipment=obj)
 
     @admin.display(description=_("lane"))
     def lane(self, obj: Shipment) -> str:

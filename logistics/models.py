@@ -104,6 +104,23 @@ class Shipment(models.Model):
     provider = models.CharField(
         _("tracking provider"), max_length=20, blank=True, help_text=_("aftership, 17track, carrier")
     )
+    # The carrier and number told to the order's sales platform (once; see
+    # logistics.services.platform_tracking).
+    tracking_pushed_at = models.DateTimeField(
+        _("tracking sent to the platform"),
+        null=True,
+        blank=True,
+        help_text=_("When the order's platform was told the carrier and tracking number."),
+    )
+    tracking_push_reference = models.CharField(
+        _("platform's reference"), max_length=200, blank=True, help_text=_("The platform's id of the update.")
+    )
+    tracking_push_error = models.CharField(
+        _("platform refused the tracking"),
+        max_length=500,
+        blank=True,
+        help_text=_("Why the platform refused it; it is not sent again until this is cleared."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -81,3 +81,25 @@ def tracking_poll_batch(self: Task, account_id: int, shipment_ids: list[int]) ->
             "Polling %s for %s failed: %s", account.get_provider_display(), account.store, error.reason
         )
         return {"error": error.reason}
+
+
+# Telling the sales platform the parcel --------------------------------------------------------
+
+
+@shared_task(bind=True, ignore_result=True, acks_late=True, max_retries=6)
+def shipment_tracking_push(self: Task, shipment_id: int) -> str:
+    """Queued after commit when an order's parcel gets its carrier and number: push them to the
+    order's platform once. Safe to run twice: a pushed parcel is not pushed again. A passing
+    platform failure is retried with backoff; after the last retry its reason is recorded."""
+    from helpdesk.platforms.base import ConnectorError
+    from logistics.services.platform_tracking import shipment_tracking_push as push
+    from logistics.services.platform_tracking import shipment_tracking_push_failed
+
+    try:
+        return push(shipment_id=shipment_id).status
+    except ConnectorError as error:
+        if self.request.retries >= self.max_retries:
+            shipment_tracking_push_failed(shipment_id=shipment_id, error=error.message)
+            return "failed"
+        self.retry(exc=error, countdown=min(60 * 2**self.request.retries, 3600), throw=False)
+        return "retrying"

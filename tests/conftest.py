@@ -29,6 +29,7 @@ def role(name: str) -> Group:
             "analytics.migrations.0004_managers_view_rollups",
             "analytics.migrations.0005_commerce_rollups",
             "analytics.migrations.0006_lane_rollups",
+            "analytics.migrations.0007_order_ticket_and_return_line_days",
         ):
             importlib.import_module(module).grant(apps, None)
     return Group.objects.get(name=name)

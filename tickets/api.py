@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status
@@ -19,7 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from customers.models import Store
+from customers.models import Store, Tag
 from customers.selectors import store_list_for_user
 from helpdesk.api.base import ApiViewSet
 from helpdesk.api.fields import (
@@ -27,9 +28,11 @@ from helpdesk.api.fields import (
     DateTimeFilter,
     IdFilter,
     ReadModelSerializer,
+    SlugReference,
     id_field,
     related_id,
 )
+from helpdesk.api.permissions import HasRolePermission
 from helpdesk.exceptions import ApplicationError
 from tickets.ingest.inbound import InboundMessage
 from tickets.models import Channel, Intent, Message, Priority, ReplyTemplate, SurveyResponse, Ticket
@@ -45,10 +48,20 @@ from tickets.services import message_ingest, message_reply
 from tickets.services.bulk import ticket_change_status, ticket_reassign
 from tickets.services.permissions import check_actor
 from tickets.services.replies import StaleTicket
+from tickets.services.templates import (
+    KEEP,
+    VariantText,
+    reply_template_create,
+    reply_template_deactivate,
+    reply_template_update,
+)
+from tickets.services.translation import message_reply_translated
 
 ADD_MESSAGE = "tickets.add_message"
 # The channels a message created through the API may say it came through.
 API_CHANNELS = [(Channel.API.value, Channel.API.label), (Channel.WEB_FORM.value, Channel.WEB_FORM.label)]
+# The statuses a reply (or a template's reply) may leave the ticket in: never back to "new".
+REPLY_STATUSES = [choice for choice in Ticket.Status.choices if choice[0] != Ticket.Status.NEW]
 
 
 # --- serializers --------------------------------------------------------------------------------
@@ -191,9 +204,19 @@ class ReplySerializer(serializers.Serializer):
         help_text="The ticket version you read; a newer ticket answers 409 and nothing is sent.",
     )
     status_after = serializers.ChoiceField(
-        choices=[("", "")] + [choice for choice in Ticket.Status.choices if choice[0] != "new"],
+        choices=[("", ""), *REPLY_STATUSES],
         required=False,
         default="",
+    )
+    original = serializers.CharField(
+        max_length=100_000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "Your own text when body is its translation into the customer's language (as the "
+            "inbox's translate button sends it): kept beside the reply. Ignored for notes."
+        ),
     )
 
 
@@ -215,6 +238,7 @@ class TemplateVariantSerializer(serializers.Serializer):
 
 class ReplyTemplateSerializer(ReadModelSerializer):
     variants = TemplateVariantSerializer(many=True, read_only=True)
+    add_tags = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
 
     class Meta:
         model = ReplyTemplate
@@ -225,11 +249,49 @@ class ReplyTemplateSerializer(ReadModelSerializer):
             "intent",
             "store",
             "set_status",
+            "add_tags",
             "is_active",
             "usage_count",
             "variants",
         )
         read_only_fields = fields
+
+
+class TemplateVariantInputSerializer(serializers.Serializer):
+    language = serializers.CharField(max_length=10, help_text="A language code, e.g. en, de, zh-hans.")
+    subject = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    body = serializers.CharField(
+        max_length=20_000,
+        help_text="Placeholders: {name}, {order}, {tracking}, {tracking_url}, {return_url}, {agent}.",
+    )
+
+
+class ReplyTemplateUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    intent = serializers.ChoiceField(choices=Intent.choices, required=False, allow_blank=True, default="")
+    store = related_id(
+        Store.objects.none(), allow_null=True, required=False, default=None, help_text="null: every store."
+    )
+    set_status = serializers.ChoiceField(
+        choices=REPLY_STATUSES,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The status a reply with this template sets.",
+    )
+    add_tags = SlugReference(slug_field="slug", queryset=Tag.objects.all(), many=True, required=False)
+    is_active = serializers.BooleanField(required=False, default=True)
+    variants = TemplateVariantInputSerializer(many=True, allow_empty=False, max_length=50)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = request.user if request is not None else None
+        self.fields["store"].queryset = store_list_for_user(user=user) if user else Store.objects.none()
+
+
+class ReplyTemplateCreateSerializer(ReplyTemplateUpdateSerializer):
+    slug = serializers.SlugField(max_length=80, help_text="Fixed once created: macros and rules use it.")
 
 
 class SurveyResultSerializer(ReadModelSerializer):
@@ -284,6 +346,38 @@ class SurveyResultFilter(filters.FilterSet):
 
 
 # --- views --------------------------------------------------------------------------------------
+
+
+def _post_message(request: Request, ticket: Ticket) -> Response:
+    """A reply to the customer or an internal note, through the inbox's services: the same
+    permission, and the same collision rule (a ``version`` older than the ticket's is a 409)."""
+    if not request.user.has_perm(ADD_MESSAGE):
+        raise exceptions.PermissionDenied(_("Your role may not add messages."))
+    data = ReplySerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    values = data.validated_data
+    user = check_actor(request.user)
+    original = "" if values["internal"] else values["original"].strip()
+    if original:
+        message = message_reply_translated(
+            ticket=ticket,
+            author=user,
+            draft=original,
+            body=values["body"],
+            seen_version=values["version"],
+            status_after=values["status_after"],
+        )
+    else:
+        message = message_reply(
+            ticket=ticket,
+            author=user,
+            body=values["body"],
+            internal=values["internal"],
+            seen_version=values["version"],
+            status_after=values["status_after"],
+        )
+    message = ticket_messages_for_api(ticket=ticket).get(pk=message.pk)
+    return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 
 def _check_version(ticket: Ticket, version: int | None) -> None:
@@ -361,26 +455,13 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         )
 
     @extend_schema(
-        summary="Reply to the customer, or add an internal note",
+        summary="Reply to the customer, or add an internal note (alias of POST /tickets/{id}/messages/)",
         request=ReplySerializer,
         responses={201: MessageSerializer},
     )
     @action(detail=True, methods=["post"], serializer_class=MessageSerializer)
     def reply(self, request: Request, pk: str) -> Response:
-        ticket = self.get_object()
-        data = ReplySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = check_actor(request.user)
-        message = message_reply(
-            ticket=ticket,
-            author=user,
-            body=data.validated_data["body"],
-            internal=data.validated_data["internal"],
-            seen_version=data.validated_data["version"],
-            status_after=data.validated_data["status_after"],
-        )
-        message = ticket_messages_for_api(ticket=ticket).get(pk=message.pk)
-        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        return _post_message(request, self.get_object())
 
     @extend_schema(summary="Assign the ticket (or unassign it)", request=AssignSerializer)
     @action(detail=True, methods=["post"], serializer_class=TicketSerializer)
@@ -430,6 +511,29 @@ class TicketMessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Api
         ticket = ticket_get_for_agent(user=self.request.user, ticket_id=int(self.kwargs["ticket_id"]))
         return ticket_messages_for_api(ticket=ticket)
 
+    @extend_schema(
+        summary="Reply to the customer, or add an internal note (internal: true)",
+        description=(
+            "The same as the inbox's composer: sent after commit (a note never leaves), the ticket "
+            "opens on the first reply, and a version older than the ticket's is a 409 with nothing "
+            "written."
+        ),
+        request=ReplySerializer,
+        responses={201: MessageSerializer},
+        parameters=[TICKET_ID],
+    )
+    def create(self, request: Request, ticket_id: str) -> Response:
+        ticket = ticket_get_for_agent(user=request.user, ticket_id=int(ticket_id))
+        return _post_message(request, ticket)
+
+
+def _variant_texts(values: list[dict[str, str]]) -> list[VariantText]:
+    # A PATCH makes nested fields optional too: what is missing is checked by the service.
+    return [
+        VariantText(language=v.get("language", ""), subject=v.get("subject", ""), body=v.get("body", ""))
+        for v in values
+    ]
+
 
 @extend_schema_view(
     list=extend_schema(summary="List reply templates"), retrieve=extend_schema(summary="Get a reply template")
@@ -439,9 +543,88 @@ class ReplyTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Api
     serializer_class = ReplyTemplateSerializer
     filterset_class = ReplyTemplateFilter
     ordering_fields = ("id", "name")
+    permission_classes = [*ApiViewSet.permission_classes, HasRolePermission]
+    # As in admin: team leads and managers write templates, agents use them.
+    action_permissions = {
+        "create": "tickets.add_replytemplate",
+        "update": "tickets.change_replytemplate",
+        "partial_update": "tickets.change_replytemplate",
+        "deactivate": "tickets.change_replytemplate",
+    }
+    role_message = gettext_lazy("Only team leads and managers may write reply templates.")
 
     def get_queryset(self) -> QuerySet[ReplyTemplate]:
         return reply_templates_visible_to(user=self.request.user)
+
+    @extend_schema(
+        summary="Create a reply template with its text per language",
+        request=ReplyTemplateCreateSerializer,
+        responses={201: ReplyTemplateSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        data = ReplyTemplateCreateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        template = reply_template_create(
+            actor=request.user,
+            name=values["name"],
+            slug=values["slug"],
+            variants=_variant_texts(values["variants"]),
+            intent=values["intent"],
+            store=values["store"],
+            set_status=values["set_status"],
+            add_tags=values.get("add_tags", []),
+            is_active=values["is_active"],
+        )
+        return Response(
+            ReplyTemplateSerializer(self.get_queryset().get(pk=template.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    def _update(self, request: Request, *, partial: bool) -> Response:
+        template = self.get_object()
+        data = ReplyTemplateUpdateSerializer(data=request.data, partial=partial, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        reply_template_update(
+            actor=request.user,
+            template=template,
+            name=values.get("name"),
+            intent=values.get("intent"),
+            store=values.get("store", KEEP),
+            set_status=values.get("set_status"),
+            add_tags=values.get("add_tags", None if partial else []),
+            is_active=values.get("is_active"),
+            variants=_variant_texts(values["variants"]) if "variants" in values else None,
+        )
+        return Response(ReplyTemplateSerializer(self.get_queryset().get(pk=template.pk)).data)
+
+    @extend_schema(
+        summary="Replace a reply template (its slug stays; languages left out are removed)",
+        request=ReplyTemplateUpdateSerializer,
+        responses=ReplyTemplateSerializer,
+    )
+    def update(self, request: Request, pk: str) -> Response:
+        return self._update(request, partial=False)
+
+    @extend_schema(
+        summary="Change some of a reply template's fields (variants, if given, replace the texts)",
+        request=ReplyTemplateUpdateSerializer(partial=True),
+        responses=ReplyTemplateSerializer,
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self._update(request, partial=True)
+
+    @extend_schema(
+        summary="Deactivate a reply template (no longer offered; it can be activated again)",
+        request=None,
+        responses=ReplyTemplateSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request: Request, pk: str) -> Response:
+        template = self.get_object()
+        reply_template_deactivate(actor=request.user, template=template)
+        return Response(ReplyTemplateSerializer(self.get_queryset().get(pk=template.pk)).data)
 
 
 @extend_schema_view(

@@ -691,7 +691,7 @@ def ticket_messages_for_api(*, ticket: Ticket) -> QuerySet[Message]:
 def reply_templates_visible_to(*, user: Viewer) -> QuerySet[ReplyTemplate]:
     """Templates for every store, and those of the stores the user may see."""
     store_ids = visible_store_ids(user)
-    templates = ReplyTemplate.objects.prefetch_related("variants")
+    templates = ReplyTemplate.objects.prefetch_related("variants", "add_tags")
     if store_ids is not None:
         templates = templates.filter(Q(store__isnull=True) | Q(store_id__in=store_ids))
     return templates.order_by("-id")

@@ -9,6 +9,7 @@ from dataclasses import asdict
 from celery import Task, shared_task
 from django.utils import timezone
 
+from helpdesk.platforms.base import ConnectorError
 from tickets.models import Mailbox, Message, Team
 from tickets.services import mailboxes, message_deliver, message_delivery_failed, proactive, sla, surveys
 from tickets.services.assignment import team_assign_waiting
@@ -29,9 +30,14 @@ def message_send(self: Task, message_id: int) -> None:
         return
     try:
         message_deliver(message=message)
-    except (OSError, smtplib.SMTPException) as error:
+    except (OSError, smtplib.SMTPException, ConnectorError) as error:
+        # ConnectorError here is a retryable one (a platform outage, a rate limit, a lost
+        # answer): a final refusal was recorded on the message already.
         if self.request.retries >= self.max_retries:
-            message_delivery_failed(message=message, error=f"{type(error).__name__}: {error}")
+            reason = (
+                error.message if isinstance(error, ConnectorError) else f"{type(error).__name__}: {error}"
+            )
+            message_delivery_failed(message=message, error=reason)
             return
         # The retry is published and this run ends; acks_late acknowledges it only now.
         self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 900), throw=False)

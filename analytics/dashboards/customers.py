@@ -6,8 +6,10 @@ from django.utils.translation import gettext as _
 
 from analytics import customer_selectors as sel
 from analytics.dashboards import Chart, Column, Dashboard, Dataset, Kpi, Table
+from analytics.dashboards.volume import rollup_values
 from analytics.filters import DashboardFilters
 from analytics.query_settings import without_jit
+from analytics.returns_selectors import order_line_rollup_refreshed_at
 
 
 def _fmt(value: float | None, pattern: str) -> str:
@@ -43,6 +45,7 @@ def _build(filters: DashboardFilters) -> Dashboard:
         row["kind_label"] = _("RFM segment") if row["kind"] == "segment" else _("Automatic tag")
     return Dashboard(
         title=_("Customers"),
+        notes=_source_notes(),
         kpis=[
             Kpi(
                 _("CSAT average"),
@@ -182,3 +185,16 @@ def _build(filters: DashboardFilters) -> Dashboard:
             ),
         ],
     )
+
+
+def _source_notes() -> list[str]:
+    refreshed_at = order_line_rollup_refreshed_at()
+    if refreshed_at is None:
+        return []
+    return [
+        _(
+            "Orders and complaints per country come from the daily order rollup (days in %(tz)s), "
+            "refreshed every 10 minutes (last: %(at)s); survey answers and segments are counted live."
+        )
+        % rollup_values(refreshed_at)
+    ]

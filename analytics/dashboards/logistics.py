@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 from analytics import logistics_selectors as sel
 from analytics.customer_selectors import WEEK, bucket_size, buckets
 from analytics.dashboards import Chart, Column, Dashboard, Dataset, Kpi, Table
+from analytics.dashboards.volume import rollup_values
 from analytics.filters import DashboardFilters
+from analytics.logistics_selectors import lane_rollup_refreshed_at
 from analytics.query_settings import without_jit
 from logistics.models import Shipment
 
@@ -63,6 +65,7 @@ def _build(filters: DashboardFilters) -> Dashboard:
     )
     return Dashboard(
         title=_("Logistics"),
+        notes=_source_notes(),
         kpis=[
             Kpi(_("Parcels finished"), f"{overall['finished']:,}"),
             Kpi(_("Median transit"), _days(overall["median_days"]), _("Shipped → delivered.")),
@@ -153,3 +156,16 @@ def _build(filters: DashboardFilters) -> Dashboard:
             ),
         ],
     )
+
+
+def _source_notes() -> list[str]:
+    refreshed_at = lane_rollup_refreshed_at()
+    if refreshed_at is None:
+        return []
+    return [
+        _(
+            "Lane and carrier figures come from the daily lane rollup (days in %(tz)s), refreshed every "
+            "10 minutes (last: %(at)s); anomalies are counted live."
+        )
+        % rollup_values(refreshed_at)
+    ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from analytics import returns_selectors as sel
 from analytics.dashboards import Chart, Column, Dashboard, Dataset, Kpi, Table
+from analytics.dashboards.volume import rollup_values
 from analytics.filters import DashboardFilters
 from analytics.query_settings import without_jit
 from returns.models import CompensationOffer, Refund, ReturnReason
@@ -90,6 +91,7 @@ def _build(filters: DashboardFilters) -> Dashboard:
     )
     return Dashboard(
         title=_("Returns"),
+        notes=_source_notes(),
         kpis=[
             Kpi(_("Units sold"), f"{totals.units_sold:,}", _("Units in orders placed in the period.")),
             Kpi(
@@ -259,3 +261,17 @@ def _build(filters: DashboardFilters) -> Dashboard:
             ),
         ],
     )
+
+
+def _source_notes() -> list[str]:
+    refreshed_at = sel.order_line_rollup_refreshed_at()
+    if refreshed_at is None:
+        return []
+    return [
+        _(
+            "Units sold and orders (the denominators of the return and complaint rates) come from the "
+            "daily order-line rollup (days in %(tz)s), refreshed every 10 minutes (last: %(at)s); "
+            "returns, refunds and compensation are counted live."
+        )
+        % rollup_values(refreshed_at)
+    ]

@@ -111,13 +111,15 @@ def _breakdown_table(key: str, title: str, label: str, rows: list[tuple[str, str
     )
 
 
+def rollup_values(refreshed_at: dt.datetime) -> dict[str, str]:
+    """The values of a "these figures come from a rollup" note: when, and whose days."""
+    return {"at": timezone.localtime(refreshed_at).strftime("%Y-%m-%d %H:%M"), "tz": settings.TIME_ZONE}
+
+
 def rollup_note(refreshed_at: dt.datetime | None, *, hourly: bool = False) -> list[str]:
     if refreshed_at is None:
         return []
-    values = {
-        "at": timezone.localtime(refreshed_at).strftime("%Y-%m-%d %H:%M"),
-        "tz": settings.TIME_ZONE,
-    }
+    values = rollup_values(refreshed_at)
     if hourly:
         return [
             _(

@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from analytics.report.rules import Recommendation
 
 __all__ = [
+    "FINISHED_REPORT_SECONDS",
     "NORMAL_WEEKS",
     "CompensationRow",
     "IntentRow",
@@ -85,11 +86,16 @@ __all__ = [
     "season_list",
     "season_report",
     "season_report_cached",
+    "season_report_key",
 ]
 
-# A computed report is kept this long (seconds); any new row or ticket change computes it afresh.
+# A season still running or in review: its report is kept this long (seconds), and any new row
+# or ticket change computes it afresh.
 REPORT_CACHE_SECONDS = 15 * 60
-REPORT_CACHE_VERSION = 1
+# A finished season's figures no longer move (its tickets are solved, its refunds paid): the
+# report is kept this long, built ahead by beat, and recomputed on request ("Recompute").
+FINISHED_REPORT_SECONDS = 40 * 24 * 3600
+REPORT_CACHE_VERSION = 2
 
 
 @dataclass
@@ -110,6 +116,7 @@ class SeasonReport:
     refunds: list[RefundRow]
     compensation: list[CompensationRow]
     recommendations: list[Recommendation] = field(default_factory=list)
+    computed_at: dt.datetime = field(default_factory=timezone.now)
 
     @property
     def has_data(self) -> bool:
@@ -212,11 +219,24 @@ def _data_fingerprint() -> list[str]:
     ]
 
 
-def season_report_cached(*, user: Viewer, rule_set: SeasonalRuleSet) -> SeasonReport:
-    """``season_report`` kept for ``REPORT_CACHE_SECONDS``: the page, its CSVs and the PDF are one
-    computation. The key holds everything the figures depend on: the rule set's own settings, the
-    viewer's stores, language and time zone, and the data's fingerprint."""
-    visible = visible_store_ids(user)
+def season_report_cached(*, user: Viewer, rule_set: SeasonalRuleSet, recompute: bool = False) -> SeasonReport:
+    """``season_report`` kept in the cache: the page, its CSVs and the PDF are one computation.
+
+    The key holds everything the figures depend on: the rule set's own settings, the viewer's
+    stores, language and time zone, and — while the season is not over — the data's fingerprint
+    (kept ``REPORT_CACHE_SECONDS``). A finished season's report is kept
+    ``FINISHED_REPORT_SECONDS`` whatever changes later; ``recompute`` builds it afresh."""
+    key = season_report_key(rule_set=rule_set, visible=visible_store_ids(user))
+    report: SeasonReport | None = None if recompute else cache.get(key)
+    if report is None:
+        report = season_report(user=user, rule_set=rule_set)
+        cache.set(key, report, FINISHED_REPORT_SECONDS if is_finished(rule_set) else REPORT_CACHE_SECONDS)
+    return report
+
+
+def season_report_key(*, rule_set: SeasonalRuleSet, visible: frozenset[int] | None) -> str:
+    """The cache key of ``rule_set``'s report for a viewer of ``visible`` stores, in the active
+    language and time zone."""
     parts = [
         str(rule_set.pk),
         rule_set.kind,
@@ -234,14 +254,19 @@ def season_report_cached(*, user: Viewer, rule_set: SeasonalRuleSet) -> SeasonRe
         "all" if visible is ALL_STORES else ",".join(str(pk) for pk in sorted(visible)),
         translation.get_language() or "",
         timezone.get_current_timezone_name(),
-        *_data_fingerprint(),
+        *(_finished_fingerprint() if is_finished(rule_set) else _data_fingerprint()),
     ]
-    key = f"analytics:season-report:{REPORT_CACHE_VERSION}:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"
-    report: SeasonReport | None = cache.get(key)
-    if report is None:
-        report = season_report(user=user, rule_set=rule_set)
-        cache.set(key, report, REPORT_CACHE_SECONDS)
-    return report
+    return f"analytics:season-report:{REPORT_CACHE_VERSION}:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"
+
+
+def _finished_fingerprint() -> list[str]:
+    """A finished season's report changes only with the database itself (rebuilt, migrated) and
+    with the seasons around it (a new season reshapes "normal weeks" and "previous season")."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    rule_sets = SeasonalRuleSet.objects.aggregate(newest=Max("pk"))
+    migrated = MigrationRecorder.Migration.objects.aggregate(at=Max("applied"))
+    return [str(rule_sets["newest"]), str(migrated["at"])]
 
 
 def season_days(report: SeasonReport) -> Iterable[dt.date]:

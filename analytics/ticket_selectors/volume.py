@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     Count,
     Q,
@@ -15,7 +16,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from analytics.filters import DashboardFilters
-from analytics.models import IntentDay
+from analytics.models import IntentDay, OrderTicketDay, RollupState
 from analytics.ticket_selectors.common import (
     _ROLLUP_FIELDS,
     _bucket,
@@ -102,8 +103,36 @@ class OrderTickets:
         return self.orders_with_several / self.orders if self.orders else None
 
 
-def tickets_per_order(filters: DashboardFilters) -> OrderTickets:
-    """Customer tickets about an order per distinct order, and how many orders got 2+ tickets."""
+def order_ticket_rollup_fresh() -> bool:
+    """Whether ``OrderTicketDay`` has been counted for this ``TIME_ZONE``."""
+    return RollupState.objects.filter(
+        name=RollupState.ORDER_TICKETS, refreshed_at__isnull=False, time_zone=settings.TIME_ZONE
+    ).exists()
+
+
+def tickets_per_order(filters: DashboardFilters, *, rollup: bool | None = None) -> OrderTickets:
+    """Customer tickets about an order per distinct order, and how many orders got 2+ tickets.
+
+    ``OrderTicketDay`` answers when it is fresh and the filters are the order's own (dates,
+    stores, the customer's country): a channel, team or language filter picks some of an order's
+    tickets, which only a live count can tell apart."""
+    if rollup is None:
+        rollup = order_ticket_rollup_fresh()
+    if rollup and not (filters.channel or filters.team_id is not None or filters.language):
+        rows = filters.apply(
+            OrderTicketDay.objects.filter(day__gte=filters.start, day__lte=filters.end),
+            date=None,
+            store="store_id",
+            country="country",
+        )
+        summed = rows.aggregate(
+            with_order=Sum("tickets"),
+            orders=Sum("tickets", filter=Q(previous_day__lt=filters.start)),
+            several=Sum(
+                "tickets", filter=Q(previous_day__gte=filters.start, before_previous_day__lt=filters.start)
+            ),
+        )
+        return OrderTickets(summed["with_order"] or 0, summed["orders"] or 0, summed["several"] or 0)
     per_order = (
         customer_tickets(filters.tickets())
         .filter(order__isnull=False)

@@ -23,6 +23,7 @@ API_AREAS = (
     "tags",
     "seasons",
     "surveys",
+    "webhooks",
 )
 API_SCOPES = tuple(f"{area}:{access}" for area in API_AREAS for access in ("read", "write"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
@@ -41,4 +42,21 @@ class HasScope(BasePermission):
         if needed in granted or (access == "read" and f"{area}:write" in granted):
             return True
         self.message = _("This API token lacks the “%(scope)s” scope.") % {"scope": needed}
+        return False
+
+
+class HasRolePermission(BasePermission):
+    """The user (the token's user) holds the Django permission the view asks for this action:
+    ``action_permissions = {"create": "app.add_model", "*": "app.change_model"}`` ("*": every
+    other action). Roles decide, exactly as in admin: an agent's token with the scope still gets
+    a 403 where only team leads or managers may act."""
+
+    message = gettext_lazy("Your role may not do this.")
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        wanted: dict[str, str] = getattr(view, "action_permissions", {})
+        needed = wanted.get(getattr(view, "action", None) or "", wanted.get("*"))
+        if needed is None or request.user.has_perm(needed):
+            return True
+        self.message = getattr(view, "role_message", None) or self.message
         return False

@@ -18,17 +18,27 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from helpdesk.outbound.models import WebhookDelivery
+from helpdesk.exceptions import ApplicationError
+from helpdesk.outbound.models import EventType, WebhookDelivery, WebhookSubscription
 
+if TYPE_CHECKING:
+    from customers.models import Store
+
+logger = logging.getLogger(__name__)
 Status = WebhookDelivery.Status
 LONGEST_WAIT_SECONDS = 6 * 3600
 RESPONSE_EXCERPT = 1000
@@ -143,7 +153,14 @@ def _finish(
 @transaction.atomic
 def webhook_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send a delivery again (a manager's action): same delivery id, a fresh round of attempts."""
-    locked = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+    locked = (
+        WebhookDelivery.objects.select_for_update(of=("self",))
+        .select_related("subscription")
+        .get(pk=delivery.pk)
+    )
+    if not locked.subscription.is_active:
+        # It would fail at once ("not active"): say so now instead of queuing a doomed attempt.
+        raise ApplicationError(_("The subscription is not active; activate it, then redeliver."))
     locked.status = Status.PENDING
     locked.attempts = 0
     locked.next_retry_at = None
@@ -153,9 +170,14 @@ def webhook_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
     def enqueue() -> None:
         from helpdesk.tasks import webhook_deliver
 
-        webhook_deliver.delay(locked.pk)
+        # The redelivery is committed: a broker that is down must not turn it into an error for
+        # whoever asked (the API answered 500 after the commit); the retry scan sends it later.
+        try:
+            webhook_deliver.delay(locked.pk)
+        except Exception:
+            logger.exception("could not queue the redelivery of webhook delivery %s", locked.pk)
 
-    transaction.on_commit(enqueue)
+    transaction.on_commit(enqueue, robust=True)
     return locked
 
 
@@ -167,3 +189,98 @@ def webhook_deliveries_due(*, now: dt.datetime | None = None, limit: int = 500) 
         | Q(status=Status.PENDING, created_at__lte=now - LOST_PENDING)
     )
     return list(due.order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+# --- subscriptions (the API's writes; admin edits them with its own form) -------------------------
+
+
+@dataclass(frozen=True)
+class NewSubscription:
+    subscription: WebhookSubscription
+    secret: str  # returned once, when the subscription is created
+
+
+def _checked_event_types(event_types: Iterable[str]) -> list[str]:
+    wanted = list(dict.fromkeys(event_types))
+    if not wanted:
+        raise ValidationError({"event_types": [_("Choose at least one event.")]})
+    unknown = [event for event in wanted if event not in EventType.values]
+    if unknown:
+        raise ValidationError(
+            {
+                "event_types": [
+                    _("Unknown events: %(unknown)s. Known: %(known)s.")
+                    % {"unknown": ", ".join(unknown), "known": ", ".join(EventType.values)}
+                ]
+            }
+        )
+    return wanted
+
+
+def _checked_url(url: str) -> str:
+    url = url.strip()
+    if urlsplit(url).scheme.lower() not in ("http", "https"):
+        raise ValidationError({"url": [_("Use an http:// or https:// address.")]})
+    return url
+
+
+@transaction.atomic
+def webhook_subscription_create(
+    *,
+    url: str,
+    event_types: Iterable[str],
+    name: str = "",
+    is_active: bool = True,
+    stores: Iterable[Store] = (),
+) -> NewSubscription:
+    """A new subscriber, with a new signing secret that the caller sees this once."""
+    url = _checked_url(url)
+    subscription = WebhookSubscription(
+        name=(name.strip() or urlsplit(url).hostname or url)[:200],
+        url=url,
+        event_types=_checked_event_types(event_types),
+        is_active=is_active,
+    )
+    subscription.full_clean()
+    subscription.save()
+    subscription.stores.set(list(stores))
+    return NewSubscription(subscription=subscription, secret=subscription.secret)
+
+
+@transaction.atomic
+def webhook_subscription_update(
+    *,
+    subscription: WebhookSubscription,
+    name: str | None = None,
+    url: str | None = None,
+    event_types: Iterable[str] | None = None,
+    is_active: bool | None = None,
+    stores: Iterable[Store] | None = None,
+) -> WebhookSubscription:
+    """Change what a subscriber gets (``None``: leave that as it is). The secret stays: deliveries
+    already queued are signed with it."""
+    locked = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+    fields = []
+    if name is not None:
+        locked.name = name.strip()[:200] or locked.name
+        fields.append("name")
+    if url is not None:
+        locked.url = _checked_url(url)
+        fields.append("url")
+    if event_types is not None:
+        locked.event_types = _checked_event_types(event_types)
+        fields.append("event_types")
+    if is_active is not None:
+        locked.is_active = is_active
+        fields.append("is_active")
+    locked.full_clean()
+    if fields:
+        locked.save(update_fields=fields)
+    if stores is not None:
+        locked.stores.set(list(stores))
+    return locked
+
+
+def webhook_subscription_delete(*, subscription: WebhookSubscription) -> None:
+    """Remove a subscriber and its delivery log (a queued delivery then finds nothing to send)."""
+    WebhookSubscription.objects.filter(pk=subscription.pk).delete()

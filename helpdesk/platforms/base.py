@@ -29,6 +29,35 @@ if TYPE_CHECKING:
 CONNECTORS: dict[str, str] = {
     "shopify": "helpdesk.platforms.shopify.shopify_connector",
     "woocommerce": "helpdesk.platforms.woocommerce.woocommerce_connector",
+    "ebay": "helpdesk.platforms.ebay.ebay_connector",
+    "shopee": "helpdesk.platforms.shopee.shopee_connector",
+    "magento": "helpdesk.platforms.magento.magento_connector",
+    "aliexpress": "helpdesk.platforms.aliexpress.aliexpress_connector",
+    "amazon": "helpdesk.platforms.amazon.amazon_connector",
+}
+
+
+@dataclass(frozen=True)
+class SecretNames:
+    """The secrets a platform's connector reads from ``PlatformCredential``."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+
+# platform code -> the names of its stored secrets (what the admin form asks for)
+CREDENTIAL_SECRETS: dict[str, SecretNames] = {
+    "shopify": SecretNames(("access_token",)),
+    "woocommerce": SecretNames(("consumer_key", "consumer_secret")),
+    "amazon": SecretNames(
+        ("client_id", "client_secret", "refresh_token"), ("marketplace_id", "seller_id", "restricted_data")
+    ),
+    "ebay": SecretNames(
+        ("client_id", "client_secret", "refresh_token"), ("scopes", "signing_key_jwe", "signing_private_key")
+    ),
+    "shopee": SecretNames(("partner_id", "partner_key", "shop_id", "access_token", "refresh_token")),
+    "aliexpress": SecretNames(("app_key", "app_secret", "access_token")),
+    "magento": SecretNames(("access_token",), ("store_code",)),
 }
 
 
@@ -96,6 +125,7 @@ def connector_for(store: Store) -> PlatformConnector | None:
 class Capability(StrEnum):
     SYNC_ORDERS = "sync_orders"
     SEND_MESSAGE = "send_message"
+    FETCH_MESSAGES = "fetch_messages"
     REFUND_CREATE = "refund_create"
     PUSH_TRACKING = "push_tracking"
 
@@ -107,6 +137,18 @@ class OrderPage:
     then where the next run starts."""
 
     orders: list[dict[str, Any]]
+    next_cursor: dict[str, Any] | None
+    caught_up_cursor: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class MessagePage:
+    """One page of buyer messages, already in the helpdesk's inbound shape
+    (``tickets.ingest.inbound.InboundMessage`` with ``store_id`` and ``channel`` set, the
+    platform's message id as ``external_id``, its conversation id as ``thread_id``), and where
+    the next page starts; as ``OrderPage``. Messages the seller sent are left out."""
+
+    messages: list[Any]  # list[InboundMessage]; Any keeps this module free of the tickets app
     next_cursor: dict[str, Any] | None
     caught_up_cursor: dict[str, Any] | None = None
 
@@ -134,8 +176,19 @@ class Connector(Protocol):
         """The page of orders after ``cursor`` (``{}``: from the beginning)."""
         ...
 
-    def send_message(self, *, order_external_id: str, text: str) -> str:
-        """Message the buyer about an order the platform's way; returns the platform's id."""
+    def send_message(
+        self, *, order_external_id: str, text: str, thread_id: str = "", buyer_id: str = ""
+    ) -> str:
+        """Message the buyer the platform's way; returns the platform's id of the message.
+
+        ``order_external_id`` is the order's number as the helpdesk knows it ("" when the ticket
+        has no order), ``thread_id`` the platform's conversation id of the buyer's last message
+        ("" when none), ``buyer_id`` the platform's buyer id; a platform uses what it needs and
+        raises ``ConnectorError(retryable=False)`` when what it needs is missing."""
+        ...
+
+    def fetch_messages(self, *, cursor: dict[str, Any]) -> MessagePage:
+        """The page of buyer messages after ``cursor`` (``{}``: the last few days)."""
         ...
 
     def refund_create(self, *, refund: RefundOrder) -> RefundResult: ...

@@ -8,6 +8,7 @@ without re-entering every store's credentials.
 from __future__ import annotations
 
 import json
+import logging
 from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -19,6 +20,8 @@ from helpdesk.platforms.models import PlatformCredential
 
 if TYPE_CHECKING:
     from customers.models import Store
+
+logger = logging.getLogger(__name__)
 
 
 def _fernet() -> MultiFernet:
@@ -57,3 +60,17 @@ def platform_credential_set(*, store: Store, base_url: str, secrets: dict[str, s
 
 def platform_credential_secrets(*, credential: PlatformCredential) -> dict[str, str]:
     return secrets_open(credential.secrets_encrypted)
+
+
+def stored_secrets(*, store: Store, label: str) -> tuple[PlatformCredential, dict[str, str]] | None:
+    """``store``'s credentials and their secrets, or None: none stored, or they cannot be opened
+    with the configured key (logged under ``label``, the platform's name; the store then has no
+    connector and work is done by hand)."""
+    credential = PlatformCredential.objects.filter(store=store).first()
+    if credential is None:
+        return None
+    try:
+        return credential, platform_credential_secrets(credential=credential)
+    except ApplicationError as error:
+        logger.warning("%s store %s: %s", label, store.pk, error.message)
+        return None

@@ -9,10 +9,12 @@ transactions short (the sync commits page by page) so a failed call still leaves
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -26,6 +28,22 @@ class RateLimited(ConnectorError):
     def __init__(self, message: str, *, retry_after: float | None) -> None:
         super().__init__(message, retryable=True, status_code=429)
         self.retry_after = retry_after
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def https_or_local(url: str) -> bool:
+    """Whether secrets may be sent to ``url``: HTTPS, or plain HTTP to this machine (the tests'
+    fake platforms)."""
+    parts = urlsplit(url.strip())
+    return parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname or ""))
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
@@ -58,6 +76,26 @@ class PlatformHttp:
         for attempt in range(1, self.policy.max_attempts + 1):
             try:
                 return self.request_once(operation, method, path, **kwargs)
+            except ConnectorError as error:
+                if not error.retryable or attempt == self.policy.max_attempts:
+                    raise
+                self.sleep(self.wait_before(attempt + 1, error))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def once(
+        self, existing: Callable[[], str | None], create: Callable[[], str], *, check_first: bool = True
+    ) -> str:
+        """``create`` at most once in effect, for a POST the platform cannot deduplicate: before
+        each attempt (the first one too, unless ``check_first`` is False because the caller has
+        just looked) ``existing`` searches the platform for what an earlier attempt may have made
+        although its answer was lost (a 5xx, a timeout, a dropped connection)."""
+        for attempt in range(1, self.policy.max_attempts + 1):
+            if check_first or attempt > 1:
+                already = existing()
+                if already is not None:
+                    return already
+            try:
+                return create()
             except ConnectorError as error:
                 if not error.retryable or attempt == self.policy.max_attempts:
                     raise

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 
-from helpdesk.commerce import woocommerce as woocommerce_shape
 from helpdesk.commerce.shapes import OrderData
 from helpdesk.platforms.base import Capability, connector_for, supports
 from helpdesk.platforms.models import PlatformCredential, PlatformSyncCursor
@@ -26,8 +26,23 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ORDERS = "orders"
-# platform -> the commerce mapping of its REST order (the same as its webhooks' order)
-ORDER_SHAPES: dict[str, Callable[[dict[str, Any]], OrderData]] = {"woocommerce": woocommerce_shape.order}
+MESSAGES = "messages"
+# platform -> dotted path of the mapping of its REST order to ``OrderData`` (for Shopify and
+# WooCommerce the same as their webhooks' order); one line per platform
+ORDER_SHAPES: dict[str, str] = {
+    "woocommerce": "helpdesk.commerce.woocommerce.order",
+    "shopify": "helpdesk.commerce.shopify.order",
+    "ebay": "helpdesk.commerce.ebay.order",
+    "shopee": "helpdesk.commerce.shopee.order",
+    "magento": "helpdesk.commerce.magento.order",
+    "aliexpress": "helpdesk.commerce.aliexpress.order",
+    "amazon": "helpdesk.commerce.amazon.order",
+}
+
+
+def order_shape(platform: str) -> Callable[[dict[str, Any]], OrderData] | None:
+    path = ORDER_SHAPES.get(platform)
+    return import_string(path) if path else None
 
 
 @dataclass
@@ -47,7 +62,7 @@ def platform_orders_sync(*, store: Store, max_pages: int, connector: Any = None)
     from helpdesk.commerce.services import commerce_order_apply
 
     connector = connector if connector is not None else connector_for(store)
-    shape = ORDER_SHAPES.get(store.platform)
+    shape = order_shape(store.platform)
     result = SyncResult()
     if connector is None or shape is None or not supports(connector, Capability.SYNC_ORDERS):
         return result
@@ -60,7 +75,7 @@ def platform_orders_sync(*, store: Store, max_pages: int, connector: Any = None)
                 try:
                     data = shape(raw)
                 except MalformedPayload as error:
-                    result.failed.append(f"Order {raw.get('id')}: {error.reason}")
+                    result.failed.append(f"Order {_raw_order_id(raw)}: {error.reason}")
                     continue
                 stored = order_for_platform_id(store=store, platform_id=data.platform_id)
                 if stored is not None and data.updated_at and stored.platform_updated_at == data.updated_at:
@@ -85,10 +100,55 @@ def platform_orders_sync(*, store: Store, max_pages: int, connector: Any = None)
     return result
 
 
+# Where each platform's order object keeps its id, for naming an order that could not be read.
+_ORDER_ID_KEYS = ("id", "AmazonOrderId", "orderId", "order_sn", "order_id", "increment_id", "entity_id")
+
+
+def _raw_order_id(raw: dict[str, Any]) -> str:
+    return next((str(raw[key]) for key in _ORDER_ID_KEYS if raw.get(key)), "without an id")
+
+
+@dataclass
+class MessageSyncResult:
+    pages: int = 0
+    stored: int = 0
+    duplicates: int = 0  # already stored (the cursor's overlap, or a webhook got it first)
+    caught_up: bool = False
+
+
+def platform_messages_sync(*, store: Store, max_pages: int, connector: Any = None) -> MessageSyncResult:
+    """Fetch up to ``max_pages`` pages of buyer messages into the inbox, from where the last
+    fetch stopped; a message already stored is not stored again. Raises ``ConnectorError``."""
+    from tickets.services.ingestion import message_ingest
+
+    connector = connector if connector is not None else connector_for(store)
+    result = MessageSyncResult()
+    if connector is None or not supports(connector, Capability.FETCH_MESSAGES):
+        return result
+    row, _ = PlatformSyncCursor.objects.get_or_create(store=store, kind=MESSAGES)
+    cursor: dict[str, Any] = dict(row.cursor)
+    while result.pages < max_pages:
+        page = connector.fetch_messages(cursor=cursor)
+        for inbound in page.messages:
+            # each message commits on its own (ingestion's own transaction) so triage can start
+            if message_ingest(inbound=inbound).duplicate:
+                result.duplicates += 1
+            else:
+                result.stored += 1
+        cursor = page.next_cursor if page.next_cursor is not None else (page.caught_up_cursor or cursor)
+        row.cursor = cursor
+        row.save(update_fields=["cursor", "updated_at"])
+        result.pages += 1
+        if page.next_cursor is None:
+            result.caught_up = True
+            break
+    return result
+
+
 def stores_to_sync() -> list[int]:
     """The active stores that have platform credentials."""
     return list(
-        PlatformCredential.objects.filter(store__is_active=True, store__platform__in=ORDER_SHAPES)
+        PlatformCredential.objects.filter(store__is_active=True, store__platform__in=list(ORDER_SHAPES))
         .order_by("store_id")
         .values_list("store_id", flat=True)
     )

@@ -14,6 +14,7 @@ address is refused unless it is this machine (the tests' fake shop).
 - ``refund_create``: ``POST orders/<id>/refunds`` with ``api_refund: true`` (the payment gateway
   refunds the money). WooCommerce takes no idempotency key: the ledger's key travels in the
   refund's reason and meta data, and the order's refunds are searched for it before each POST.
+- Buyer messages are not fetched: WooCommerce keeps none (buyers write by e-mail or the form).
 - ``push_tracking``: WooCommerce core has no tracking field (the Shipment Tracking extension
   adds one), so the parcel goes to the buyer as a customer note with the carrier and number;
   the same note twice is not posted again.
@@ -25,7 +26,6 @@ Errors are ``{"code", "message", "data": {"status"}}``; 429/5xx are retried by
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import logging
 from collections.abc import Callable
 from decimal import Decimal
@@ -34,16 +34,16 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from helpdesk.exceptions import ApplicationError
 from helpdesk.platforms.base import (
     Capability,
     ConnectorError,
+    MessagePage,
     OrderPage,
     RefundOrder,
     RefundResult,
     RetryPolicy,
 )
-from helpdesk.platforms.http import PlatformHttp
+from helpdesk.platforms.http import PlatformHttp, is_loopback
 
 if TYPE_CHECKING:
     from customers.models import Store
@@ -71,15 +71,6 @@ def error_message(response: httpx.Response) -> str:
     return str(data)[:300]
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 class WooCommerceConnector:
     platform = "woocommerce"
     capabilities = frozenset(
@@ -100,7 +91,7 @@ class WooCommerceConnector:
         per_page: int = PER_PAGE,
     ) -> None:
         parts = urlsplit(site_url.strip())
-        if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(parts.hostname or "")):
+        if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback(parts.hostname or "")):
             raise ConnectorError(
                 "WooCommerce's consumer key and secret are sent as HTTP Basic auth, which needs an "
                 f"https:// shop address, not {site_url!r}.",
@@ -164,7 +155,9 @@ class WooCommerceConnector:
 
     # --- notes ------------------------------------------------------------------------------
 
-    def send_message(self, *, order_external_id: str, text: str) -> str:
+    def send_message(
+        self, *, order_external_id: str, text: str, thread_id: str = "", buyer_id: str = ""
+    ) -> str:
         if not text.strip():
             raise ConnectorError("An empty message cannot be sent.", retryable=False)
         return self._customer_note(self._order_id(order_external_id), text.strip(), "send_message")
@@ -194,7 +187,13 @@ class WooCommerceConnector:
             ).json()
             return str(answer.get("id", ""))
 
-        return self._once(existing, create)
+        return self.http.once(existing, create)
+
+    def fetch_messages(self, *, cursor: dict[str, Any]) -> MessagePage:
+        raise ConnectorError(
+            "WooCommerce has no buyer messages to fetch: buyers write by e-mail or the contact form.",
+            retryable=False,
+        )
 
     # --- refunds ----------------------------------------------------------------------------
 
@@ -236,24 +235,10 @@ class WooCommerceConnector:
             found.update(answer)
             return str(answer["id"])
 
-        reference = self._once(existing, create)
+        reference = self.http.once(existing, create)
         return RefundResult(reference=reference, raw=dict(found))
 
     # --- shared -----------------------------------------------------------------------------
-
-    def _once(self, existing: Callable[[], str | None], create: Callable[[], str]) -> str:
-        policy = self.http.policy
-        for attempt in range(1, policy.max_attempts + 1):
-            already = existing()
-            if already is not None:
-                return already
-            try:
-                return create()
-            except ConnectorError as error:
-                if not error.retryable or attempt == policy.max_attempts:
-                    raise
-                self.http.sleep(self.http.wait_before(attempt + 1, error))
-        raise AssertionError("unreachable")  # pragma: no cover
 
     def _order_id(self, external_id: str) -> str:
         value = external_id.strip().lstrip("#")
@@ -279,17 +264,12 @@ def _overlap(seen_max: str) -> str:
 def woocommerce_connector(store: Store) -> WooCommerceConnector | None:
     """The registry's factory: a connector for a WooCommerce store with stored credentials."""
     from customers.models import Order
-    from helpdesk.platforms.credentials import platform_credential_secrets
-    from helpdesk.platforms.models import PlatformCredential
+    from helpdesk.platforms.credentials import stored_secrets
 
-    credential = PlatformCredential.objects.filter(store=store).first()
-    if credential is None:
+    stored = stored_secrets(store=store, label="WooCommerce")
+    if stored is None:
         return None
-    try:
-        secrets = platform_credential_secrets(credential=credential)
-    except ApplicationError as error:
-        logger.warning("WooCommerce store %s: %s", store.pk, error.message)
-        return None
+    credential, secrets = stored
 
     def order_id_for_number(number: str) -> str | None:
         return (

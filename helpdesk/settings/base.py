@@ -322,6 +322,8 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "customers.models.Order.Status",
         "TagKindEnum": "customers.models.Tag.Kind",
         "SeasonKindEnum": "helpdesk.models.SeasonalRuleSet.Kind",
+        "ReplyStatusEnum": "tickets.api.REPLY_STATUSES",
+        "WebhookEventTypeEnum": "helpdesk.outbound.models.EventType",
     },
 }
 

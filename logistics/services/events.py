@@ -23,6 +23,7 @@ from customers.models import Order, Store
 from helpdesk import broadcast
 from logistics.models import Carrier, Shipment, TrackingEvent, TrackingProviderAccount, TrackingStatus
 from logistics.normalise import TERMINAL_STATUSES, ParcelUpdate, ProviderEvent
+from logistics.services.platform_tracking import shipment_tracking_push_queue
 from logistics.webhooks import Delivery, parse, verify
 
 S = TrackingStatus
@@ -114,6 +115,9 @@ def tracking_events_record(
             changed += shipment_tracking_recompute(shipment=shipment)
         if changed:
             shipment.save(update_fields=[*sorted(set(changed)), "updated_at"])
+        if created or {"carrier", "order"} & set(changed):
+            # The parcel now names its carrier and order: tell the order's platform (once).
+            shipment_tracking_push_queue(shipment=shipment)
         if fresh or created:
             _after_commit(shipment)
     return RecordResult(

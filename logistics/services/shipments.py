@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from customers.models import Order, Store
 from helpdesk.exceptions import ApplicationError
 from logistics.models import Carrier, Shipment
+from logistics.services.platform_tracking import shipment_tracking_push_queue
 from logistics.tracking_numbers.detect import detect_number, normalise
 
 MIN_NUMBER_LENGTH = 6
@@ -84,6 +85,8 @@ def shipment_add(
         if existing is None:
             raise
         return _already_tracked(existing, store=store, order=order)
+    # An order's parcel with its carrier: the order's platform is told after the commit.
+    shipment_tracking_push_queue(shipment=shipment)
     return AddedShipment(shipment=shipment, created=True)
 
 

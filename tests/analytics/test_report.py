@@ -10,7 +10,9 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 
 from analytics.report import (
     NORMAL_WEEKS,
@@ -18,13 +20,14 @@ from analytics.report import (
     LaneRow,
     ProductRow,
     Spread,
-    _data_fingerprint,
+    _finished_fingerprint,
     normal_window,
     rules,
     season_report,
     season_report_cached,
 )
 from analytics.report.pdf import render_season_pdf
+from analytics.report.precompute import season_reports_precompute
 from analytics.season_views import REPORT_PERMISSION
 from helpdesk.models import SeasonalRuleSet
 from tests.conftest import role
@@ -444,16 +447,55 @@ def _bare_report(**changes):
     return SeasonReport(**values)
 
 
-def test_a_computed_report_is_reused_until_its_data_changes(
-    manager, season, store_eu, django_assert_max_num_queries
+@pytest.fixture
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_finished_seasons_report_is_kept_until_a_manager_recomputes_it(
+    client, manager, season, store_eu, empty_cache, django_assert_max_num_queries
 ):
     first = season_report_cached(user=manager, rule_set=season)
-    # Only the fingerprint's index lookups, none of the report's own queries.
-    with django_assert_max_num_queries(len(_data_fingerprint()) + 1):
+    # The key's lookups only (the rule set's stores, the fingerprint), none of the report's queries.
+    with django_assert_max_num_queries(len(_finished_fingerprint()) + 2):
         again = season_report_cached(user=manager, rule_set=season)
     assert again.during.tickets == first.during.tickets == 10
-    ticket(store_eu, PEAK_FROM + HOUR)
+    ticket(store_eu, PEAK_FROM + HOUR)  # a late change to the finished season
+    assert season_report_cached(user=manager, rule_set=season).during.tickets == 10
+
+    client.force_login(manager)
+    url = reverse("analytics:season", args=[season.pk])
+    response = client.post(url, {"recompute": "1"})
+
+    assert response.status_code == 302
     assert season_report_cached(user=manager, rule_set=season).during.tickets == 11
+
+
+def test_beat_builds_finished_seasons_reports_ahead_in_each_language(
+    client, manager, season, store_eu, empty_cache, django_assert_max_num_queries
+):
+    running = black_friday(
+        store_eu,
+        slug="black-friday-2099",
+        name="Black Friday 2099",
+        review_until=dt.datetime(2099, 12, 10, tzinfo=UTC),
+    )
+
+    built = season_reports_precompute()
+
+    assert built == 2  # English and Simplified Chinese, of the finished season only
+    assert season_reports_precompute() == 0  # already built
+    assert running.pk  # the running season gets no report
+    ticket(store_eu, PEAK_FROM + HOUR)  # after the build: the kept report does not count it
+    client.force_login(manager)
+    response = client.get(reverse("analytics:season", args=[season.pk]))
+    assert response.status_code == 200
+    assert response.context["report"].during.tickets == 10
+    with translation.override("zh-hans"):
+        kept = season_report_cached(user=manager, rule_set=season)
+    assert kept.during.tickets == 10
 
 
 # --- pages and the PDF -----------------------------------------------------------------------

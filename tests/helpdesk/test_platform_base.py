@@ -93,8 +93,9 @@ def test_capabilities_tell_callers_what_a_platform_allows():
 
     assert isinstance(shopify, PlatformConnector)
     assert supports(shopify, Capability.REFUND_CREATE)
-    assert not supports(shopify, Capability.SYNC_ORDERS)
-    assert not supports(shopify, Capability.PUSH_TRACKING)
+    assert supports(shopify, Capability.SYNC_ORDERS)
+    assert supports(shopify, Capability.PUSH_TRACKING)
+    assert not supports(shopify, Capability.SEND_MESSAGE)  # Shopify has no buyer-messaging API
 
 
 def test_the_woocommerce_connector_is_a_full_connector(store):
@@ -105,7 +106,8 @@ def test_the_woocommerce_connector_is_a_full_connector(store):
     )
 
     assert isinstance(woo, Connector)
-    assert woo.capabilities == frozenset(Capability)
+    # Everything but fetching buyer messages, which WooCommerce does not keep.
+    assert woo.capabilities == frozenset(Capability) - {Capability.FETCH_MESSAGES}
 
 
 def test_a_manager_saves_credentials_in_admin_and_never_sees_the_secret_again(client, manager, store):
@@ -116,8 +118,7 @@ def test_a_manager_saves_credentials_in_admin_and_never_sees_the_secret_again(cl
         {
             "store": store.pk,
             "base_url": "https://maison-lin.example.fr",
-            "consumer_key": "ck_1",
-            "consumer_secret": SECRET,
+            "secrets": f"consumer_key=ck_1\n consumer_secret = {SECRET}\n",
         },
     )
 
@@ -130,14 +131,40 @@ def test_a_manager_saves_credentials_in_admin_and_never_sees_the_secret_again(cl
     assert credential.secrets_encrypted not in page.content.decode()
 
 
-def test_admin_asks_for_both_key_and_secret_on_a_new_credential(client, manager, store):
+def test_admin_asks_for_every_secret_the_stores_platform_needs(client, manager, store):
     client.force_login(manager)
 
     response = client.post(
         "/admin/helpdesk/platformcredential/add/",
-        {"store": store.pk, "base_url": "https://maison-lin.example.fr", "consumer_key": "ck_1"},
+        {
+            "store": store.pk,
+            "base_url": "https://maison-lin.example.fr",
+            "secrets": "consumer_key=ck_1\ntoken=x",
+        },
     )
 
     assert response.status_code == 200
-    assert "Enter both the consumer key and the consumer secret." in response.content.decode()
+    page = response.content.decode()
+    assert "WooCommerce needs: consumer_secret." in page
+    assert "Not a secret of this platform: token." in page
     assert not PlatformCredential.objects.exists()
+
+
+def test_admin_keeps_the_stored_secrets_when_the_field_is_left_empty(client, manager, store):
+    platform_credential_set(
+        store=store,
+        base_url="https://maison-lin.example.fr",
+        secrets={"consumer_key": "ck", "consumer_secret": SECRET},
+    )
+    credential = PlatformCredential.objects.get(store=store)
+    client.force_login(manager)
+
+    response = client.post(
+        f"/admin/helpdesk/platformcredential/{credential.pk}/change/",
+        {"store": store.pk, "base_url": "https://shop.maison-lin.example.fr", "secrets": ""},
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    credential.refresh_from_db()
+    assert credential.base_url == "https://shop.maison-lin.example.fr"
+    assert platform_credential_secrets(credential=credential)["consumer_secret"] == SECRET

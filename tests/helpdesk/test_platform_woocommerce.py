@@ -231,7 +231,7 @@ def test_an_unknown_order_is_a_clear_final_error(shop, store, waits):
     assert "Invalid ID" in failed.value.message
 
 
-def test_a_store_with_stored_credentials_gets_a_connector_that_can_do_everything(shop, store):
+def test_a_store_with_stored_credentials_gets_a_connector_for_all_woocommerce_offers(shop, store):
     assert connector_for(store) is None
     platform_credential_set(
         store=store,
@@ -242,7 +242,10 @@ def test_a_store_with_stored_credentials_gets_a_connector_that_can_do_everything
     woo = connector_for(store)
 
     assert isinstance(woo, WooCommerceConnector)
-    assert all(supports(woo, capability) for capability in Capability)
+    assert all(
+        supports(woo, capability) for capability in Capability if capability != Capability.FETCH_MESSAGES
+    )
+    assert not supports(woo, Capability.FETCH_MESSAGES)
     assert woo.sync_orders(cursor={}).orders[0]["id"] == 1001
 
 

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 
-from helpdesk.platforms import ConnectorError, RefundOrder, connector_for
+from helpdesk.platforms import ConnectorError, RefundOrder, RetryPolicy, connector_for
 from helpdesk.platforms.shopify import ShopifyConnector
 from tests.factories import StoreFactory
 
@@ -131,7 +131,9 @@ def waits():
 
 @pytest.fixture
 def connector(shopify, waits):
-    client = ShopifyConnector(shop_url=shopify.url, access_token=TOKEN, max_attempts=3, sleep=waits.append)
+    client = ShopifyConnector(
+        shop_url=shopify.url, access_token=TOKEN, policy=RetryPolicy(max_attempts=3), sleep=waits.append
+    )
     yield client
     client.close()
 
@@ -290,7 +292,10 @@ def test_store_credit_is_not_sent_to_shopify(shopify, connector):
 
 def test_an_unreachable_shop_is_a_retryable_error(waits):
     client = ShopifyConnector(
-        shop_url="http://127.0.0.1:9", access_token=TOKEN, max_attempts=2, sleep=waits.append
+        shop_url="http://127.0.0.1:9",
+        access_token=TOKEN,
+        policy=RetryPolicy(max_attempts=2),
+        sleep=waits.append,
     )
 
     with pytest.raises(ConnectorError) as error:

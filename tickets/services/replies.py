@@ -14,7 +14,16 @@ from django.utils.translation import gettext as _
 
 from helpdesk import broadcast, events
 from helpdesk.exceptions import ApplicationError
+from helpdesk.platforms.base import ConnectorError
 from tickets.models import Channel, Mailbox, Message, Ticket
+from tickets.services.platform_delivery import (
+    PLATFORM_CHANNELS,
+    SendInProgress,
+    platform_send,
+    platform_send_for,
+    send_lock_acquire,
+    send_lock_release,
+)
 from tickets.services.sla import ticket_apply_sla
 from tickets.services.status import ticket_set_status
 
@@ -120,7 +129,13 @@ def message_reply(
 
 
 def message_deliver(*, message: Message) -> Delivery:
-    """Send a queued reply. Safe to call twice: a sent message is not sent again."""
+    """Send a queued reply. Safe to call twice: a sent message is not sent again.
+
+    On a platform channel raises a retryable ``ConnectorError`` when the platform may take it
+    later (the message stays queued); a final refusal marks it failed with the platform's reason.
+    """
+    if message.channel in PLATFORM_CHANNELS:
+        return _platform_deliver(message)
     with transaction.atomic():
         message = (
             Message.objects.select_for_update(of=("self",))
@@ -135,13 +150,7 @@ def message_deliver(*, message: Message) -> Delivery:
         if message.channel == Channel.CHAT and message.ticket_id:
             return _chat_deliver(message)
         if message.channel not in EMAIL_CHANNELS:
-            return _delivery_failed(
-                message,
-                _(
-                    "Replies on %(channel)s go through its platform connector, which is not configured for this store."
-                )
-                % {"channel": message.get_channel_display()},
-            )
+            return _delivery_failed(message, _not_configured(message))
         if not message.ticket or not message.ticket.customer.email:
             return _delivery_failed(message, _("The customer has no e-mail address to answer."))
         email = _email_for(message)
@@ -189,8 +198,9 @@ def message_auto_reply(*, ticket: Ticket, subject: str, body: str) -> Message:
 
 
 def message_delivery_failed(*, message: Message, error: str) -> None:
-    """Record that sending failed for good (after the task's retries)."""
-    _delivery_failed(message, error)
+    """Record that sending failed for good (after the task's retries); a sent message stays sent."""
+    if not Message.objects.filter(pk=message.pk, delivery_status=Message.Delivery.SENT).exists():
+        _delivery_failed(message, error)
 
 
 def reply_subject(ticket: Ticket) -> str:
@@ -253,6 +263,44 @@ def _thread_message_ids(ticket: Ticket) -> list[str]:
     )
     # Keep the first (the thread's root) and the most recent, as mail clients do.
     return ids if len(ids) <= MAX_REFERENCES else [ids[0], *ids[-(MAX_REFERENCES - 1) :]]
+
+
+def _platform_deliver(message: Message) -> Delivery:
+    """A reply on a marketplace or shop channel, through the store's connector (see
+    ``tickets.services.platform_delivery``): one worker at a time, the call outside the row lock."""
+    if not send_lock_acquire(message.pk):
+        raise SendInProgress()
+    try:
+        with transaction.atomic():
+            message = (
+                Message.objects.select_for_update(of=("self",))
+                .select_related("ticket__customer", "ticket__order", "store")
+                .get(pk=message.pk)
+            )
+            if (
+                message.direction != Message.Direction.OUTBOUND
+                or message.delivery_status == Message.Delivery.SENT
+            ):
+                return Delivery(sent=message.delivery_status == Message.Delivery.SENT)
+            send = platform_send_for(message=message)
+            if send is None:
+                return _delivery_failed(message, _not_configured(message))
+        try:
+            platform_send(message=message, send=send)
+        except ConnectorError as error:
+            if error.retryable:
+                raise
+            return _delivery_failed(message, error.message)
+        _broadcast_delivery(message)
+        return Delivery(sent=True)
+    finally:
+        send_lock_release(message.pk)
+
+
+def _not_configured(message: Message) -> str:
+    return _(
+        "Replies on %(channel)s go through its platform connector, which is not configured for this store."
+    ) % {"channel": message.get_channel_display()}
 
 
 def _chat_deliver(message: Message) -> Delivery:

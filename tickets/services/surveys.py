@@ -7,8 +7,10 @@
   scheduled again from the new solve (still one row: never sent twice).
 * Sent by beat (``surveys_send_due``) in batches, in the customer's language, as an automatic
   message on the ticket through the outbound e-mail path, with one-click rating links and a
-  comment page (signed, salted, expiring). Never to a customer who opted out, never about a
-  ticket that is not solved any more, never on a channel e-mail does not reach.
+  comment page (signed, salted, expiring). On a marketplace or shop channel the invitation goes
+  to the buyer through the store's platform connector (``message_deliver`` sends it the platform's
+  way) when it can send messages. Never to a customer who opted out, never about a ticket that is
+  not solved any more, never on a channel neither e-mail nor a connector reaches.
 * Answered through the links: one response per survey (answering again updates it), linked to
   the ticket's agent and team. A low score (CSAT ≤ 2, NPS ≤ 6) reopens a ticket solved less than
   30 days ago; an older one gets an internal note and the team lead an e-mail.
@@ -41,6 +43,7 @@ from tickets.models import (
     Ticket,
     TicketEvent,
 )
+from tickets.services.platform_delivery import platform_can_message
 from tickets.services.replies import EMAIL_CHANNELS, message_auto_reply
 from tickets.services.status import ticket_event_record, ticket_set_status
 from tickets.survey_texts import survey_language, survey_text
@@ -170,8 +173,8 @@ def _survey_send(survey: Survey, now: dt.datetime) -> int:
         why_not = "ticket not solved"
     elif customer_opted_out(customer_id=customer.pk):
         why_not = "customer opted out"
-    elif ticket.channel not in EMAIL_CHANNELS or not customer.email:
-        why_not = "no e-mail channel"
+    elif not _reachable(ticket, customer):
+        why_not = "no e-mail channel and no platform connector that sends messages"
     if why_not:
         survey.status = Survey.Status.CANCELLED
         survey.save(update_fields=["status"])
@@ -189,6 +192,13 @@ def _survey_send(survey: Survey, now: dt.datetime) -> int:
     survey.sent_at = now
     survey.save(update_fields=["status", "sent_at", "offer"])
     return 1
+
+
+def _reachable(ticket: Ticket, customer: Customer) -> bool:
+    if ticket.channel in EMAIL_CHANNELS:
+        return bool(customer.email)
+    # A marketplace or shop conversation: the platform's own messaging reaches the buyer.
+    return platform_can_message(store=ticket.store, channel=ticket.channel)
 
 
 def survey_email(*, survey: Survey, language: str) -> tuple[str, str]:
