@@ -10,7 +10,7 @@ from analytics.dashboards import Chart, Column, Dashboard, Dataset, Table
 from analytics.dashboards.kpi_text import count_kpi, percent_kpi, share
 from analytics.dashboards.volume import rollup_note
 from analytics.filters import DashboardFilters
-from analytics.query_settings import without_jit
+from analytics.query_settings import dashboard_query_settings
 
 
 def _percent(fraction: float | None) -> float | None:
@@ -22,7 +22,7 @@ def _sum(per_day: dict, key: str) -> int:
 
 
 def build(filters: DashboardFilters) -> Dashboard:
-    with without_jit():
+    with dashboard_query_settings():
         return _build(filters)
 
 

@@ -8,7 +8,7 @@ from analytics import customer_selectors as sel
 from analytics.dashboards import Chart, Column, Dashboard, Dataset, Kpi, Table
 from analytics.dashboards.volume import rollup_values
 from analytics.filters import DashboardFilters
-from analytics.query_settings import without_jit
+from analytics.query_settings import dashboard_query_settings
 from analytics.returns_selectors import order_line_rollup_refreshed_at
 
 
@@ -17,7 +17,7 @@ def _fmt(value: float | None, pattern: str) -> str:
 
 
 def build(filters: DashboardFilters) -> Dashboard:
-    with without_jit():
+    with dashboard_query_settings():
         return _build(filters)
 
 

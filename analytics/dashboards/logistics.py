@@ -11,7 +11,7 @@ from analytics.dashboards import Chart, Column, Dashboard, Dataset, Kpi, Table
 from analytics.dashboards.volume import rollup_values
 from analytics.filters import DashboardFilters
 from analytics.logistics_selectors import lane_rollup_refreshed_at
-from analytics.query_settings import without_jit
+from analytics.query_settings import dashboard_query_settings
 from logistics.models import Shipment
 
 TOP_CARRIERS = 12
@@ -39,7 +39,7 @@ def _rate_columns() -> list[Column]:
 
 
 def build(filters: DashboardFilters) -> Dashboard:
-    with without_jit():
+    with dashboard_query_settings():
         return _build(filters)
 
 

@@ -10,7 +10,7 @@ from analytics import returns_selectors as sel
 from analytics.dashboards import Chart, Column, Dashboard, Dataset, Kpi, Table
 from analytics.dashboards.volume import rollup_values
 from analytics.filters import DashboardFilters
-from analytics.query_settings import without_jit
+from analytics.query_settings import dashboard_query_settings
 from returns.models import CompensationOffer, Refund, ReturnReason
 
 TOP_IN_CHART = 10
@@ -25,7 +25,7 @@ def _change(now: float | None, before: float | None) -> float | None:
 
 
 def build(filters: DashboardFilters) -> Dashboard:
-    with without_jit():
+    with dashboard_query_settings():
         return _build(filters)
 
 

@@ -13,7 +13,7 @@ from analytics.dashboards import Chart, Column, Dashboard, Dataset, Table
 from analytics.dashboards.kpi_text import count_kpi, duration_kpi, percent_kpi
 from analytics.dashboards.volume import rollup_note
 from analytics.filters import DashboardFilters
-from analytics.query_settings import without_jit
+from analytics.query_settings import dashboard_query_settings
 from tickets.models import Team
 
 HOUR = 3600.0
@@ -88,7 +88,7 @@ def _columns(*, first: Column, per_agent: bool) -> list[Column]:
 
 
 def build(filters: DashboardFilters) -> Dashboard:
-    with without_jit():
+    with dashboard_query_settings():
         return _build(filters)
 
 

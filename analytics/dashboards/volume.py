@@ -15,7 +15,7 @@ from analytics import ticket_selectors as selectors
 from analytics.dashboards import Chart, Column, Dashboard, Dataset, Table
 from analytics.dashboards.kpi_text import count_kpi, percent_kpi
 from analytics.filters import DashboardFilters
-from analytics.query_settings import without_jit
+from analytics.query_settings import dashboard_query_settings
 from customers.models import Platform
 from tickets.models import Channel, Intent
 
@@ -138,7 +138,7 @@ def rollup_note(refreshed_at: dt.datetime | None, *, hourly: bool = False) -> li
 
 
 def build(filters: DashboardFilters) -> Dashboard:
-    with without_jit():
+    with dashboard_query_settings():
         return _build(filters)
 
 
