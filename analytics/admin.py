@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from analytics.models import (
     AgentDay,
+    AnomalyDay,
     IntentDay,
     LaneDay,
     OrderDay,
@@ -17,6 +18,7 @@ from analytics.models import (
     OrderTicketDay,
     ReturnLineDay,
     RollupState,
+    SegmentDay,
     TicketDay,
 )
 from analytics.services import rollups_refresh
@@ -126,4 +128,18 @@ class ReturnLineDayAdmin(ReadOnlyAdmin):
     list_display = ("day", "store_id", "country", "sku", "reason", "requested_day", "units", "lines")
     list_filter = ("day", "country", "reason")
     search_fields = ("sku",)
+    date_hierarchy = "day"
+
+
+@admin.register(AnomalyDay)
+class AnomalyDayAdmin(ReadOnlyAdmin):
+    list_display = ("day", "store_id", "country", "kind", "detected", "still_open", "severe", "resolved")
+    list_filter = ("day", "kind", "country")
+    date_hierarchy = "day"
+
+
+@admin.register(SegmentDay)
+class SegmentDayAdmin(ReadOnlyAdmin):
+    list_display = ("day", "slug", "store_id", "country", "members")
+    list_filter = ("day", "slug", "country")
     date_hierarchy = "day"

@@ -11,9 +11,10 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from analytics.filters import DashboardFilters
-from analytics.models import OrderDay
+from analytics.models import AgentDay, OrderDay, SegmentDay
 from analytics.returns_selectors import order_line_rollup_fresh
 from analytics.ticket_selectors import customer_tickets
+from analytics.ticket_selectors.common import rollup_refreshed_at
 from customers.models import CustomerTag, Order
 from customers.segments import AUTO_TAGS, COMPLAINT_INTENTS, RFM_SEGMENTS
 from tickets.models import Survey, SurveyResponse, Ticket
@@ -71,20 +72,55 @@ def survey_responses(filters: DashboardFilters, kind: str) -> QuerySet[SurveyRes
     )
 
 
-def csat_trend(filters: DashboardFilters, size: str) -> list[dict[str, Any]]:
-    """Per week or month: answers, average rating (1–5) and the share rating 4 or 5."""
-    per_bucket = {
-        as_date(row["bucket"]): row
-        for row in survey_responses(filters, Survey.Kind.CSAT)
-        .annotate(bucket=truncate(size, "responded_at"))
-        .values("bucket")
-        .order_by()
-        .annotate(
-            responses=Count("id"),
-            score_sum=Sum("score"),
-            satisfied=Count("id", filter=Q(score__gte=CSAT_SATISFIED_FROM)),
-        )
-    }
+def _bucket_of(day: dt.date, size: str) -> dt.date:
+    return day - dt.timedelta(days=day.weekday()) if size == WEEK else day.replace(day=1)
+
+
+def _csat_from_agent_days(filters: DashboardFilters, size: str) -> dict[dt.date, dict[str, int]]:
+    days = filters.apply(
+        AgentDay.objects.filter(day__gte=filters.start, day__lte=filters.end, csat_answers__gt=0),
+        date=None,
+        store="store_id",
+        channel="channel",
+        language="language",
+        country="country",
+    )
+    per_bucket: dict[dt.date, dict[str, int]] = {}
+    for day, answers, total, satisfied in (
+        days.order_by()
+        .values_list("day")
+        .annotate(answers=Sum("csat_answers"), total=Sum("csat_total"), satisfied=Sum("csat_satisfied"))
+    ):
+        row = per_bucket.setdefault(_bucket_of(day, size), {"responses": 0, "score_sum": 0, "satisfied": 0})
+        row["responses"] += answers or 0
+        row["score_sum"] += total or 0
+        row["satisfied"] += satisfied or 0
+    return per_bucket
+
+
+def csat_trend(filters: DashboardFilters, size: str, *, rollup: bool | None = None) -> list[dict[str, Any]]:
+    """Per week or month: answers, average rating (1–5) and the share rating 4 or 5.
+
+    Read from ``AgentDay``'s CSAT sums (days in ``TIME_ZONE``) once the rollups are built, unless
+    a team is chosen: the rollup keeps the team the answer rated, the live count the ticket's
+    team now."""
+    if rollup is None:
+        rollup = rollup_refreshed_at() is not None
+    if rollup and filters.team_id is None:
+        per_bucket = _csat_from_agent_days(filters, size)
+    else:
+        per_bucket = {
+            as_date(row["bucket"]): row
+            for row in survey_responses(filters, Survey.Kind.CSAT)
+            .annotate(bucket=truncate(size, "responded_at"))
+            .values("bucket")
+            .order_by()
+            .annotate(
+                responses=Count("id"),
+                score_sum=Sum("score"),
+                satisfied=Count("id", filter=Q(score__gte=CSAT_SATISFIED_FROM)),
+            )
+        }
     rows = []
     for bucket in buckets(filters, size):
         row = per_bucket.get(bucket, {})
@@ -283,3 +319,35 @@ def segment_entries(filters: DashboardFilters, size: str) -> dict[str, list[int]
         if position is not None:
             series[row["tag__slug"]][position] += row["n"]
     return series
+
+
+def segment_history(filters: DashboardFilters, size: str) -> dict[str, list[int | None]]:
+    """Per RFM segment, its members at the end of each week or month of the period (the last
+    nightly snapshot in it, ``SegmentDay``); ``None`` where no snapshot was taken.
+
+    With a store narrowing (a chosen store, a rule set, a lead's stores) a customer of two of the
+    stores in view counts twice."""
+    periods = buckets(filters, size)
+    store_ids = filters.store_ids()
+    days = filters.apply(
+        SegmentDay.objects.filter(day__gte=filters.start, day__lte=filters.end, slug__in=list(RFM_SEGMENTS)),
+        date=None,
+        store=None,
+        country="country",
+    )
+    days = (
+        days.filter(store_id=SegmentDay.EVERY_STORE)
+        if store_ids is None
+        else days.filter(store_id__in=store_ids)
+    )
+    per_day: dict[dt.date, dict[str, int]] = {}
+    for day, slug, members in days.order_by().values_list("day", "slug").annotate(n=Sum("members")):
+        per_day.setdefault(day, {})[slug] = members
+    last_in: dict[dt.date, dt.date] = {}
+    for day in per_day:
+        bucket = day - dt.timedelta(days=day.weekday()) if size == WEEK else day.replace(day=1)
+        last_in[bucket] = max(day, last_in.get(bucket, day))
+    return {
+        slug: [per_day[last_in[period]].get(slug, 0) if period in last_in else None for period in periods]
+        for slug in RFM_SEGMENTS
+    }

@@ -15,7 +15,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from analytics.models import LaneDay, RollupState
+from analytics.logistics_selectors import anomaly_counts
+from analytics.models import AnomalyDay, LaneDay, RollupState
 from analytics.services import rollup_time_zone
 from logistics.models import Shipment, ShipmentAnomaly, TrackingStatus
 from logistics.services.lanes import LOST_SUB_STATUSES, finished_parcels
@@ -131,6 +132,55 @@ def lane_rollups_refresh(*, days: int | None = 3, now: dt.datetime | None = None
         [LaneDay(**dict(zip(_DIMENSIONS, key, strict=True)), **counts) for key, counts in rows.items()],
         batch_size=5000,
     )
+    state.refreshed_at = now
+    state.time_zone = settings.TIME_ZONE
+    state.save(update_fields=["refreshed_at", "time_zone"])
+    return len(rows) + _anomaly_days_refresh(days=days, now=now, tz=tz)
+
+
+def _anomaly_days_refresh(*, days: int | None, now: dt.datetime, tz: dt.tzinfo) -> int:
+    """Recount ``AnomalyDay``: everything, or every day with an anomaly detected, resolved or
+    escalated in the last ``days`` days or since the last refresh (a resolution changes the day
+    it was detected). Its own state row, so a database built before this table is counted in full."""
+    RollupState.objects.get_or_create(name=AnomalyDay.ANOMALIES)
+    state = RollupState.objects.select_for_update().get(name=AnomalyDay.ANOMALIES)
+    full = days is None or state.refreshed_at is None or state.time_zone != settings.TIME_ZONE
+    anomalies = ShipmentAnomaly.objects.filter(shipment__direction=Shipment.Direction.OUTBOUND).annotate(
+        day=TruncDate("detected_at", tzinfo=tz)
+    )
+    stale = AnomalyDay.objects.all()
+    if not full:
+        since_day = timezone.localtime(now, tz).date() - dt.timedelta(days=max(days or 1, 1) - 1)
+        since = min(dt.datetime.combine(since_day, dt.time.min, tzinfo=tz), state.refreshed_at or now)
+        touched = set(
+            anomalies.filter(
+                Q(detected_at__gte=since) | Q(resolved_at__gte=since) | Q(escalated_at__gte=since)
+            )
+            .order_by()
+            .values_list("day", flat=True)
+            .distinct()
+        )
+        anomalies = anomalies.filter(day__in=touched)
+        stale = stale.filter(day__in=touched)
+    rows = [
+        AnomalyDay(
+            day=row["day"],
+            store_id=row["shipment__store_id"],
+            country=row["shipment__destination_country"] or "",
+            kind=row["kind"],
+            detected=row["detected"],
+            still_open=row["still_open"],
+            severe=row["severe"],
+            ticketed=row["ticketed"],
+            resolved=row["resolved"],
+            resolve_seconds=round(row["time_to_resolve"].total_seconds()) if row["time_to_resolve"] else 0,
+        )
+        for row in anomalies.order_by()
+        .values("day", "shipment__store_id", "shipment__destination_country", "kind")
+        .annotate(**anomaly_counts())
+    ]
+    stale.delete()
+    AnomalyDay.objects.bulk_create(rows, batch_size=5000)
     state.refreshed_at = now
     state.time_zone = settings.TIME_ZONE
     state.save(update_fields=["refreshed_at", "time_zone"])

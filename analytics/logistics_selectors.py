@@ -31,9 +31,9 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate
 
-from analytics.customer_selectors import as_date, buckets, truncate
+from analytics.customer_selectors import WEEK, as_date, buckets, truncate
 from analytics.filters import DashboardFilters
-from analytics.models import LaneDay, RollupState
+from analytics.models import AnomalyDay, LaneDay, RollupState
 from logistics.models import Carrier, LaneStatistic, Shipment, ShipmentAnomaly, TrackingStatus
 from logistics.services.lanes import LOST_SUB_STATUSES, finished_parcels, percentile_cont
 
@@ -355,30 +355,72 @@ class AnomalyFigures:
     by_kind: list[dict[str, Any]]
 
 
+def anomaly_counts() -> dict[str, Any]:
+    """The anomaly figures as aggregates, for the live count and ``AnomalyDay``'s refresh alike."""
+    resolved = Q(resolved_at__isnull=False)
+    return {
+        "detected": Count("id"),
+        "still_open": Count("id", filter=Q(resolved_at__isnull=True)),
+        "severe": Count("id", filter=Q(severity=ShipmentAnomaly.Severity.HIGH)),
+        "ticketed": Count("id", filter=Q(escalated_at__isnull=False)),
+        "resolved": Count("id", filter=resolved),
+        "time_to_resolve": Sum(
+            ExpressionWrapper(F("resolved_at") - F("detected_at"), output_field=DurationField()),
+            filter=resolved,
+        ),
+    }
+
+
+def anomaly_rollup_fresh() -> bool:
+    """Whether ``AnomalyDay`` has been counted for this ``TIME_ZONE``."""
+    return RollupState.objects.filter(
+        name=AnomalyDay.ANOMALIES, refreshed_at__isnull=False, time_zone=settings.TIME_ZONE
+    ).exists()
+
+
+def _anomalies_from_rollup(filters: DashboardFilters, size: str) -> list[dict[str, Any]]:
+    """The live query's rows (kind, week or month, counts) summed from ``AnomalyDay``."""
+    days = filters.apply(
+        AnomalyDay.objects.filter(day__gte=filters.start, day__lte=filters.end),
+        date=None,
+        store="store_id",
+        country="country",
+    )
+    counted = ("detected", "still_open", "severe", "ticketed", "resolved")
+    rows: dict[tuple[str, dt.date], dict[str, Any]] = {}
+    for day in days.order_by().values("day", "kind", *counted, "resolve_seconds"):
+        start = day["day"]
+        bucket = start - dt.timedelta(days=start.weekday()) if size == WEEK else start.replace(day=1)
+        row = rows.setdefault(
+            (day["kind"], bucket),
+            {"kind": day["kind"], "bucket": bucket, "time_to_resolve": None, **dict.fromkeys(counted, 0)},
+        )
+        for name in counted:
+            row[name] += day[name]
+        if day["resolved"]:
+            seconds = dt.timedelta(seconds=day["resolve_seconds"])
+            row["time_to_resolve"] = (
+                seconds if row["time_to_resolve"] is None else row["time_to_resolve"] + seconds
+            )
+    return list(rows.values())
+
+
 def anomaly_figures(filters: DashboardFilters, size: str) -> AnomalyFigures:
     """Anomalies detected in the period: per kind and week (or month), and per kind how many
     are still open, severe, had a ticket opened, and the average time to resolve, from one
     query grouped by kind and period (every figure adds up across periods)."""
     periods = buckets(filters, size)
     index = {period: position for position, period in enumerate(periods)}
-    resolved = Q(resolved_at__isnull=False)
-    rows = (
-        anomalies(filters)
-        .annotate(bucket=truncate(size, "detected_at"))
-        .values("kind", "bucket")
-        .order_by()
-        .annotate(
-            detected=Count("id"),
-            still_open=Count("id", filter=Q(resolved_at__isnull=True)),
-            severe=Count("id", filter=Q(severity=ShipmentAnomaly.Severity.HIGH)),
-            ticketed=Count("id", filter=Q(escalated_at__isnull=False)),
-            resolved=Count("id", filter=resolved),
-            time_to_resolve=Sum(
-                ExpressionWrapper(F("resolved_at") - F("detected_at"), output_field=DurationField()),
-                filter=resolved,
-            ),
+    if anomaly_rollup_fresh():
+        rows = _anomalies_from_rollup(filters, size)
+    else:
+        rows = list(
+            anomalies(filters)
+            .annotate(bucket=truncate(size, "detected_at"))
+            .values("kind", "bucket")
+            .order_by()
+            .annotate(**anomaly_counts())
         )
-    )
     per_period: dict[str, list[int]] = {}
     kinds: dict[str, dict[str, Any]] = {}
     counted = ("detected", "still_open", "severe", "ticketed", "resolved")

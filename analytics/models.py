@@ -313,3 +313,60 @@ class ReturnLineDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} store {self.store_id} {self.sku} {self.reason}"
+
+
+class AnomalyDay(models.Model):
+    """Anomalies of outbound parcels detected on one day (``settings.TIME_ZONE``) per store,
+    destination country and kind, counted as the logistics dashboard counts them: still open,
+    severe, with a ticket, resolved, and the seconds they took to resolve (summed)."""
+
+    ANOMALIES = "anomalies"  # its RollupState name
+
+    day = models.DateField(_("day detected"))
+    store_id = models.PositiveIntegerField(_("store"))
+    country = models.CharField(_("destination country"), max_length=2, blank=True)
+    kind = models.CharField(_("kind"), max_length=20)
+    detected = models.PositiveIntegerField(_("detected"), default=0)
+    still_open = models.PositiveIntegerField(_("still open"), default=0)
+    severe = models.PositiveIntegerField(_("severe"), default=0)
+    ticketed = models.PositiveIntegerField(_("with a ticket"), default=0)
+    resolved = models.PositiveIntegerField(_("resolved"), default=0)
+    resolve_seconds = models.BigIntegerField(_("seconds to resolve (sum)"), default=0)
+
+    class Meta:
+        verbose_name = _("anomalies per day")
+        verbose_name_plural = _("anomalies per day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "store_id", "country", "kind"], name="anomalyday_unique_dims"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} store {self.store_id} {self.kind}"
+
+
+class SegmentDay(models.Model):
+    """Members of each automatic tag and RFM segment on one day, per customer's country and per
+    store the customer bought in (``store_id`` 0: every customer, each once), snapshotted nightly
+    after the tagging: the tagging keeps only current membership, so this is its history."""
+
+    EVERY_STORE = 0
+
+    day = models.DateField(_("day"))
+    store_id = models.PositiveIntegerField(_("store"), help_text=_("0: every customer, each once."))
+    country = models.CharField(_("customer's country"), max_length=2, blank=True)
+    slug = models.CharField(_("segment or tag"), max_length=60)
+    members = models.PositiveIntegerField(_("members"), default=0)
+
+    class Meta:
+        verbose_name = _("segment members per day")
+        verbose_name_plural = _("segment members per day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "store_id", "country", "slug"], name="segmentday_unique_dims"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.slug} {self.members}"

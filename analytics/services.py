@@ -22,6 +22,7 @@ from analytics.models import (
     OrderTicketDay,
     ReturnLineDay,
     RollupState,
+    SegmentDay,
     TicketDay,
 )
 from analytics.returns_selectors import NOT_SOLD, PRODUCT_COMPLAINT_INTENTS, returned_line_rows
@@ -512,23 +513,89 @@ def _return_line_days_refresh(*, days: int | None, now: dt.datetime, tz: dt.tzin
         )
         .annotate(units=Sum("quantity"), n=Count("id"))
     )
-    new_rows = [
+    counted = {
+        (day, store_id, country or "", product_id or 0, sku, reason, requested_day): (units or 0, n)
+        for day, store_id, country, product_id, sku, reason, requested_day, units, n in rows
+    }
+    # The table holds about a row per return line: rewrite only the rows whose counts changed.
+    kept: dict[tuple[Any, ...], tuple[int, int]] = {}
+    changed_ids: list[int] = []
+    for (
+        pk,
+        day,
+        store_id,
+        country,
+        product_id,
+        sku,
+        reason,
+        requested_day,
+        units,
+        line_count,
+    ) in stale.values_list(
+        "pk", "day", "store_id", "country", "product_id", "sku", "reason", "requested_day", "units", "lines"
+    ).iterator(chunk_size=20000):
+        key = (day, store_id, country, product_id, sku, reason, requested_day)
+        if counted.get(key) == (units, line_count):
+            kept[key] = (units, line_count)
+        else:
+            changed_ids.append(pk)
+    for start in range(0, len(changed_ids), 5000):
+        ReturnLineDay.objects.filter(pk__in=changed_ids[start : start + 5000]).delete()
+    written = [
         ReturnLineDay(
             day=day,
             store_id=store_id,
-            country=country or "",
-            product_id=product_id or 0,
+            country=country,
+            product_id=product_id,
             sku=sku,
             reason=reason,
             requested_day=requested_day,
-            units=units or 0,
-            lines=n,
+            units=units,
+            lines=lines,
         )
-        for day, store_id, country, product_id, sku, reason, requested_day, units, n in rows
+        for (day, store_id, country, product_id, sku, reason, requested_day), (
+            units,
+            lines,
+        ) in counted.items()
+        if (day, store_id, country, product_id, sku, reason, requested_day) not in kept
     ]
-    stale.delete()
-    ReturnLineDay.objects.bulk_create(new_rows, batch_size=5000)
+    ReturnLineDay.objects.bulk_create(written, batch_size=5000)
     state.refreshed_at = now
     state.time_zone = settings.TIME_ZONE
     state.save(update_fields=["refreshed_at", "time_zone"])
-    return len(new_rows)
+    return len(written)
+
+
+@transaction.atomic
+def segment_days_snapshot(*, now: dt.datetime | None = None) -> int:
+    """Write today's ``SegmentDay`` rows from the current memberships (again: the same rows).
+
+    Run by beat after the nightly tagging; returns the rows written."""
+    from customers.models import CustomerTag
+    from customers.segments import AUTO_TAGS
+
+    day = timezone.localtime(now or timezone.now(), rollup_time_zone()).date()
+    links = CustomerTag.objects.filter(tag__slug__in=list(AUTO_TAGS))
+    counts: dict[tuple[int, str, str], int] = {}
+    for slug, country, n in (
+        links.order_by()
+        .values_list("tag__slug", "customer__country")
+        .annotate(n=Count("customer_id", distinct=True))
+    ):
+        counts[(SegmentDay.EVERY_STORE, country or "", slug)] = n
+    for slug, country, store_id, n in (
+        links.filter(customer__orders__isnull=False)
+        .order_by()
+        .values_list("tag__slug", "customer__country", "customer__orders__store_id")
+        .annotate(n=Count("customer_id", distinct=True))
+    ):
+        counts[(store_id, country or "", slug)] = n
+    SegmentDay.objects.filter(day=day).delete()
+    SegmentDay.objects.bulk_create(
+        [
+            SegmentDay(day=day, store_id=store_id, country=country, slug=slug, members=n)
+            for (store_id, country, slug), n in counts.items()
+        ],
+        batch_size=5000,
+    )
+    return len(counts)

@@ -28,3 +28,9 @@ def season_reports_precompute() -> int:
     from analytics.report.precompute import season_reports_precompute as precompute
 
     return precompute()
+
+
+@shared_task(ignore_result=True)
+def segment_days_snapshot() -> int:
+    """Nightly, after the tagging: how many customers each segment and tag holds today."""
+    return services.segment_days_snapshot()

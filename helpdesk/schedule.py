@@ -194,6 +194,16 @@ def periodic_tasks() -> list[Periodic]:
             ),
         ),
         Periodic(
+            name="Analytics: segment sizes of the day",
+            task="analytics.tasks.segment_days_snapshot",
+            crontab="45 3 * * *",
+            description=(
+                "Nightly (03:45 UTC, after the tagging at 03:15): how many customers each RFM segment "
+                "and automatic tag holds, per country and store, so the customers dashboard can show "
+                "segments over time (the tagging itself keeps only current membership)."
+            ),
+        ),
+        Periodic(
             name="Analytics: post-holiday reports of finished seasons",
             task="analytics.tasks.season_reports_precompute",
             every_seconds=3600,

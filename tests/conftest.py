@@ -30,6 +30,7 @@ def role(name: str) -> Group:
             "analytics.migrations.0005_commerce_rollups",
             "analytics.migrations.0006_lane_rollups",
             "analytics.migrations.0007_order_ticket_and_return_line_days",
+            "analytics.migrations.0008_anomaly_and_segment_days",
         ):
             importlib.import_module(module).grant(apps, None)
     return Group.objects.get(name=name)

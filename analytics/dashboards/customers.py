@@ -28,6 +28,7 @@ def _build(filters: DashboardFilters) -> Dashboard:
     countries = sel.complaints_by_country(filters)
     segments = sel.segment_sizes(filters)
     entries = sel.segment_entries(filters, size)
+    history = sel.segment_history(filters, size)
 
     labels = [row["period"].isoformat() for row in csat]
     csat_answers = sum(row["responses"] for row in csat)
@@ -107,6 +108,13 @@ def _build(filters: DashboardFilters) -> Dashboard:
                 [Dataset(row["name"], entries.get(row["slug"], [])) for row in rfm],
             ),
             Chart(
+                "segment-history",
+                _("RFM segment members over time"),
+                "line",
+                labels,
+                [Dataset(row["name"], history.get(row["slug"], [])) for row in rfm],
+            ),
+            Chart(
                 "segment-sizes",
                 _("RFM segments now"),
                 "doughnut",
@@ -177,10 +185,10 @@ def _build(filters: DashboardFilters) -> Dashboard:
                 ],
                 segments,
                 note=_(
-                    "The nightly tagging keeps only current membership, with the date it was first set; a "
-                    "customer who leaves a segment loses that row. So sizes are today's (not the period's), and "
-                    "entries count customers who joined in the period and are still there; moves out are not "
-                    "kept anywhere. Customers are counted when they have an order in a store in view."
+                    "Sizes are today's; entries count customers who joined in the period and are still there. "
+                    "The members over time come from a snapshot taken each night after the tagging (the last "
+                    "one in each week or month; a gap before the first). Customers are counted when they have "
+                    "an order in a store in view."
                 ),
             ),
         ],

@@ -164,8 +164,8 @@ def _source_notes() -> list[str]:
         return []
     return [
         _(
-            "Lane and carrier figures come from the daily lane rollup (days in %(tz)s), refreshed every "
-            "10 minutes (last: %(at)s); anomalies are counted live."
+            "Lane, carrier and anomaly figures come from the daily lane and anomaly rollups (days in "
+            "%(tz)s), refreshed every 10 minutes (last: %(at)s)."
         )
         % rollup_values(refreshed_at)
     ]

@@ -104,7 +104,10 @@ if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL,
-            conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
+            # 0 by default: daphne runs each request's database work in a thread of its own, and
+            # connections kept per thread climbed to PostgreSQL's limit under load (bench/peak.py,
+            # docs/peak/: 99 of 100 connections and HTTP 500s at 2 messages/s; 21 with 0).
+            conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0),
             conn_health_checks=True,
         )
     }

@@ -108,7 +108,7 @@ def test_complaints_by_country_read_the_same_from_the_rollup(manager, sales, sto
     [
         ("returns", "daily order-line rollup"),
         ("customers", "daily order rollup"),
-        ("logistics", "daily lane rollup"),
+        ("logistics", "daily lane and anomaly rollups"),
     ],
 )
 def test_a_dashboard_says_which_figures_come_from_a_rollup_once_it_reads_one(

@@ -190,3 +190,61 @@ def test_the_page_renders(client, manager, store_eu):
     response = client.get(reverse("analytics:dashboard", args=["customers"]), MAY)
     assert response.status_code == 200
     assert 'data-chart="csat"' in response.content.decode()
+
+
+def test_csat_trend_reads_the_same_from_the_daily_rollup(manager, store_eu, store_us, team_eu):
+    from analytics.customer_selectors import MONTH, WEEK, csat_trend
+    from analytics.services import rollups_refresh
+
+    for store, score, when in (
+        (store_eu, 5, _at(5, 5)),
+        (store_eu, 4, _at(5, 5)),
+        (store_eu, 2, _at(5, 6)),
+        (store_us, 3, _at(5, 20)),
+        (store_us, 1, _at(4, 20)),
+        (store_eu, 5, _at(5, 31)),
+    ):
+        _answer(store, Survey.Kind.CSAT, score, when)
+    _answer(store_eu, Survey.Kind.NPS, 9, _at(5, 5))  # not a CSAT answer
+    rollups_refresh(days=None)
+
+    for narrowing in ({}, {"store": str(store_eu.pk)}, {"store": str(store_us.pk)}, {"start": "2026-04-01"}):
+        filters = _filters(manager, **narrowing)
+        for size in (WEEK, MONTH):
+            assert csat_trend(filters, size, rollup=True) == csat_trend(filters, size, rollup=False), (
+                narrowing
+            )
+    weekly = csat_trend(_filters(manager), WEEK, rollup=True)
+    assert [row["responses"] for row in weekly] == [0, 3, 0, 1, 1]
+    # A team chosen: the live count, since the rollup keeps the team an answer rated.
+    filters = _filters(manager, team=str(team_eu.pk))
+    assert csat_trend(filters, WEEK) == csat_trend(filters, WEEK, rollup=False)
+
+
+def test_segment_members_over_time_from_the_nightly_snapshots(manager, lead_eu, store_eu, store_us):
+    from analytics.models import SegmentDay
+    from analytics.services import segment_days_snapshot
+
+    first = _member("champions", _at(5, 1), store_eu)
+    _member("champions", _at(5, 1), store_us)
+    assert segment_days_snapshot(now=_at(5, 6)) > 0  # week of 4 May: 2 champions
+    assert segment_days_snapshot(now=_at(5, 6)) == SegmentDay.objects.filter(day=dt.date(2026, 5, 6)).count()
+    _member("lost", _at(5, 12), store_eu)
+    segment_days_snapshot(now=_at(5, 12))  # week of 11 May, early in the week: still 2
+    first.delete()  # a champion leaves the segment
+    segment_days_snapshot(now=_at(5, 14))  # the week's last snapshot: 1 champion, 1 lost
+
+    page = build(_filters(manager))
+    history = {
+        dataset.label: list(dataset.data)
+        for dataset in next(c for c in page.charts if c.key == "segment-history").datasets
+    }
+    # Weeks of 27 April, 4, 11, 18 and 25 May; no snapshot: a gap.
+    assert history["Champions"] == [None, 2, 1, None, None]
+    assert history["Lost"] == [None, 0, 1, None, None]
+    # A team lead of the EU store sees its customers only.
+    lead_history = {
+        dataset.label: list(dataset.data)
+        for dataset in next(c for c in build(_filters(lead_eu)).charts if c.key == "segment-history").datasets
+    }
+    assert lead_history["Champions"] == [None, 1, 0, None, None]
