@@ -85,7 +85,7 @@ def _resolve_after_commit(customer_id: int) -> None:
     # Imported here: the task module imports the services this module's callers use.
     from customers.tasks import customer_identity_resolve
 
-    transaction.on_commit(lambda: customer_identity_resolve.delay(customer_id))
+    transaction.on_commit(lambda: customer_identity_resolve.delay(customer_id), robust=True)
 
 
 def _add_missing_identities(customer: Customer, keys: Sequence[tuple[str, str, str]], name: str) -> None:

@@ -48,6 +48,24 @@ def periodic_tasks() -> list[Periodic]:
             ),
         ),
         Periodic(
+            name="Triage again what waits",
+            task="tickets.tasks.triage_pending_requeue",
+            every_seconds=60,
+            description=(
+                "Queues triage again for messages still waiting for it after TRIAGE_REQUEUE_AFTER_SECONDS "
+                "(their task was lost when the broker restarted, or their worker was killed)."
+            ),
+        ),
+        Periodic(
+            name="Send again replies whose task was lost",
+            task="tickets.tasks.replies_queued_requeue",
+            every_seconds=300,
+            description=(
+                "Queues again the sending of replies still queued 30 minutes after they were written, "
+                "past their own retries (their task was lost when the broker restarted)."
+            ),
+        ),
+        Periodic(
             name="IMAP poll",
             task="tickets.tasks.mailboxes_poll_due",
             every_seconds=15,

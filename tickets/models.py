@@ -532,6 +532,10 @@ class Message(models.Model):
             models.Index(
                 fields=["created_at"], condition=Q(triage_status="pending"), name="message_triage_backlog_idx"
             ),
+            # Replies still waiting to go out, for the sweep that queues them again.
+            models.Index(
+                fields=["created_at"], condition=Q(delivery_status="queued"), name="message_delivery_queue_idx"
+            ),
         ]
 
     def __str__(self) -> str:

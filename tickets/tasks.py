@@ -7,12 +7,15 @@ import smtplib
 from dataclasses import asdict
 
 from celery import Task, shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from helpdesk.platforms.base import ConnectorError
 from tickets.models import Mailbox, Message, Team
 from tickets.services import mailboxes, message_deliver, message_delivery_failed, proactive, sla, surveys
 from tickets.services.assignment import team_assign_waiting
+from tickets.services.replies import replies_due_for_sending_again
+from tickets.services.triage import OUTAGES, messages_due_for_triage_again
 from tickets.services.triage import message_triage as triage
 
 
@@ -44,6 +47,15 @@ def message_send(self: Task, message_id: int) -> None:
 
 
 @shared_task(ignore_result=True)
+def replies_queued_requeue() -> int:
+    """Scheduled by beat: queue again the sending of replies whose task was lost."""
+    message_ids = replies_due_for_sending_again()
+    for message_id in message_ids:
+        message_send.delay(message_id)
+    return len(message_ids)
+
+
+@shared_task(ignore_result=True)
 def mailboxes_poll_due() -> int:
     """Scheduled every few seconds by beat: queue one `mailbox_poll` per mailbox whose poll is due."""
     now = timezone.now()
@@ -67,10 +79,30 @@ def mailbox_poll(mailbox_id: int, queued_at: str | None = None) -> dict[str, obj
     return asdict(mailboxes.mailbox_poll(mailbox=mailbox, unless_polled_since=since))
 
 
+@shared_task(bind=True, ignore_result=True, max_retries=8)
+def message_triage(self: Task, message_id: int) -> bool:
+    """Queued after an inbound message commits: language, routing, translation, assignment.
+
+    Acked late (settings), so a worker killed mid-run leaves it to be delivered again. A database
+    or cache outage is retried with backoff; a message another run holds is looked at again once
+    that claim would have lapsed. Past the retries, the beat sweep queues it again."""
+    try:
+        result = triage(message_id=message_id)
+    except OUTAGES as error:
+        self.retry(exc=error, countdown=min(5 * 2**self.request.retries, 300), throw=False)
+        return False
+    if result.busy:
+        self.retry(countdown=settings.TRIAGE_CLAIM_SECONDS, throw=False)
+    return result.done
+
+
 @shared_task(ignore_result=True)
-def message_triage(message_id: int) -> bool:
-    """Queued after an inbound message commits: language, routing, translation, assignment."""
-    return triage(message_id=message_id).done
+def triage_pending_requeue() -> int:
+    """Scheduled every minute by beat: queue again the messages still waiting for triage."""
+    message_ids = messages_due_for_triage_again()
+    for message_id in message_ids:
+        message_triage.delay(message_id)
+    return len(message_ids)
 
 
 @shared_task(ignore_result=True)

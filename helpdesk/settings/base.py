@@ -380,6 +380,11 @@ LOGGING = {
 # --- Product ------------------------------------------------------------------------------
 HELPDESK_PUBLIC_URL = env_str("HELPDESK_PUBLIC_URL", "http://localhost:8000")
 HEARTBEAT_SECONDS = env_int("HEARTBEAT_SECONDS", 30, minimum=1)
+# A run of triage holds its message this long (a worker killed mid-run gives it up only then), and
+# beat queues again a message still waiting for triage this long after it arrived (its task was
+# lost with the broker, or its worker died).
+TRIAGE_CLAIM_SECONDS = env_int("TRIAGE_CLAIM_SECONDS", 120, minimum=1)
+TRIAGE_REQUEUE_AFTER_SECONDS = env_int("TRIAGE_REQUEUE_AFTER_SECONDS", 300, minimum=1)
 
 # --- Translation (argostranslate) ---------------------------------------------------------
 # Installed language packs (`manage.py translation_packs`); argostranslate reads the same

@@ -337,7 +337,7 @@ def _after_commit(shipment: Shipment) -> None:
 
             return_parcel_update.delay(shipment_id)
 
-    transaction.on_commit(run)
+    transaction.on_commit(run, robust=True)
     ticket_ids = list(shipment.tickets.order_by().values_list("pk", flat=True))
     if ticket_ids:
         broadcast.shipment_changed(shipment_id=shipment_id, ticket_ids=ticket_ids, status=status)

@@ -68,7 +68,7 @@ def shipment_tracking_push_queue(*, shipment: Shipment) -> bool:
 
         shipment_tracking_push.delay(shipment_id)
 
-    transaction.on_commit(queue)
+    transaction.on_commit(queue, robust=True)
     return True
 
 

@@ -172,7 +172,7 @@ def refund_issue(
     _order_status_after_refund(locked_order, refunded=already_on_order + amount)
     events.emit("refund.issued", events.refund_payload(refund), store_id=locked_order.store_id)
     if status == Refund.Status.PENDING:
-        transaction.on_commit(lambda: _enqueue_submit(refund.pk))
+        transaction.on_commit(lambda: _enqueue_submit(refund.pk), robust=True)
     _broadcast(refund)
     return refund
 
@@ -343,5 +343,5 @@ def refund_retry(*, refund: Refund, actor: Actor = None) -> Refund:
         raise ApplicationError(_("Only a failed refund can be sent again."))
     locked.next_retry_at = timezone.now()
     locked.save(update_fields=["next_retry_at"])
-    transaction.on_commit(lambda: _enqueue_submit(locked.pk))
+    transaction.on_commit(lambda: _enqueue_submit(locked.pk), robust=True)
     return locked

@@ -15,7 +15,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
@@ -23,13 +22,7 @@ from django.utils import timezone
 from analytics.dashboards import dashboards_in_order
 from analytics.season_views import REPORT_PERMISSION
 from tests.conftest import role
-from tests.e2e.test_inbox_live import (  # noqa: F401 (fixtures)
-    ARTIFACTS,
-    CHROMIUM,
-    PASSWORD,
-    browser,
-    server,
-)
+from tests.e2e.conftest import browser_password, log_in
 from tests.factories import (
     CarrierFactory,
     CustomerFactory,
@@ -45,18 +38,6 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Chromium is not installed at /usr/bin/chromium (apt-get install chromium; .ci/run does)",
-    ),
-]
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is not installed (pip install '.[dev]')"
-)
-
-SHOTS = "analytics"
 INTENTS = ("where_is_my_order", "damaged_item", "return_request", "refund_status")
 
 
@@ -70,9 +51,7 @@ def manager_with_data(store_eu, team_eu):
         role("Manager").permissions.add(
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
-    hasher = PBKDF2PasswordHasher()  # the server's hasher: the test settings' fast one is unknown to it
-    manager.password = hasher.encode(PASSWORD, hasher.salt(), iterations=1000)
-    manager.save(update_fields=["password"])
+    browser_password(manager)
 
     now = timezone.now()
     carrier = CarrierFactory(name="YunExpress")
@@ -147,34 +126,21 @@ def manager_with_data(store_eu, team_eu):
     return manager, season
 
 
-def _sign_in(browser, server, user):  # noqa: F811 (the fixture is passed in)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-    return context, page
-
-
 def _every_canvas_drawn(page) -> list[str]:
     """The canvases not drawn yet (their chart key or id), after giving the scripts a moment."""
     script = "() => [...document.querySelectorAll('canvas')].every(c => c.dataset.rendered === 'true')"
-    with contextlib.suppress(sync_api.TimeoutError):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_function(script, timeout=10_000)
     return page.locator("canvas:not([data-rendered=true])").evaluate_all(
         "canvases => canvases.map(c => c.dataset.chart || c.id || '?')"
     )
 
 
-def test_every_analytics_page_draws_all_its_charts_without_errors(browser, server, manager_with_data):  # noqa: F811
+def test_every_analytics_page_draws_all_its_charts_without_errors(recorder, server, manager_with_data):
     manager, season = manager_with_data
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob(f"{SHOTS}-*.png"):  # only this test's: others keep theirs
-        old.unlink()
-    context, page = _sign_in(browser, server, manager)
+    page = log_in(recorder, server, manager, landing=None)
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -198,7 +164,7 @@ def test_every_analytics_page_draws_all_its_charts_without_errors(browser, serve
         page.wait_for_load_state("load")
         undrawn = _every_canvas_drawn(page)
         canvases = page.locator("canvas").count()
-        page.screenshot(path=ARTIFACTS / f"{SHOTS}-{name}.png", full_page=True)
+        recorder.shot(page, name)
         if undrawn or errors:
             problems[path] = {"canvases": canvases, "not drawn": undrawn, "console errors": list(errors)}
         if name in {"overview", "season-report"}:
@@ -217,4 +183,3 @@ def test_every_analytics_page_draws_all_its_charts_without_errors(browser, serve
     assert pdf.status == 200
     assert pdf.body().startswith(b"%PDF")
     assert "Seasons" in page.locator("nav.tabs").inner_text()
-    context.close()

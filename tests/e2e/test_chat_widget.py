@@ -13,18 +13,12 @@ import contextlib
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
 from django.conf import settings
 
-from tests.e2e.test_inbox_live import CHROMIUM, browser, in_another_process, server  # noqa: F401 (fixtures)
+from tests.e2e.conftest import in_another_process
 from tests.factories import StoreFactory, UserFactory
 from tickets.models import Channel, Message, Ticket
 from tickets.services import message_reply
-
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium"),
-]
 
 
 @contextlib.contextmanager
@@ -62,15 +56,13 @@ def embed(helpdesk, store) -> str:
     )
 
 
-def test_a_visitor_chats_from_the_shops_site_and_keeps_the_conversation_across_a_reload(browser, server):  # noqa: F811
+def test_a_visitor_chats_from_the_shops_site_and_keeps_the_conversation_across_a_reload(recorder, server):
     store = StoreFactory(name="Lumen Home", brand_color="#0a7d4f")
     agent = UserFactory(username="li.wang", first_name="Li", last_name="Wang")
     with shop_site(embed(server, store)) as shop:
         store.allowed_origins = [shop]
         store.save(update_fields=["allowed_origins"])
-        context = browser.new_context(viewport={"width": 390, "height": 800}, locale="en-US")
-        page = context.new_page()
-        page.set_default_timeout(20_000)
+        page = recorder.page(viewport={"width": 390, "height": 800})
         page.goto(shop)
 
         # The visitor opens the widget, says who they are and writes.
@@ -105,14 +97,10 @@ def test_a_visitor_chats_from_the_shops_site_and_keeps_the_conversation_across_a
         page.wait_for_selector(".m.v:not(.q):has-text('ordering now')")
         assert Ticket.objects.count() == 1
         assert ticket.messages.filter(direction="inbound").count() == 2
-        context.close()
 
     # A shop that is not among the store's sites: the widget says it is not available.
     with shop_site(embed(server, store)) as unlisted:
-        context = browser.new_context(locale="en-US")
-        page = context.new_page()
-        page.set_default_timeout(20_000)
+        page = recorder.page()
         page.goto(unlisted)
         page.click("[data-helpdesk-chat] button.b")
         page.wait_for_selector(".n:has-text('not available')")
-        context.close()

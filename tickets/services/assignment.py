@@ -168,7 +168,7 @@ def _assign_waiting_on_commit(*, team_ids: list[int]) -> None:
     from tickets.tasks import team_assign
 
     for team_id in team_ids:
-        transaction.on_commit(partial(team_assign.delay, team_id))
+        transaction.on_commit(partial(team_assign.delay, team_id), robust=True)
 
 
 def team_has_room(*, team_id: int) -> bool:

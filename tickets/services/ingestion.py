@@ -166,7 +166,9 @@ def _ingest(inbound: InboundMessage) -> IngestResult:
     if message.triage_status == Message.Triage.PENDING:
         from tickets.tasks import message_triage
 
-        transaction.on_commit(lambda: message_triage.delay(message.pk))
+        # Robust: with the broker down the message is stored all the same, and the request must
+        # not fail for it; beat's sweep queues its triage once the broker is back.
+        transaction.on_commit(lambda: message_triage.delay(message.pk), robust=True)
 
     if ticket is not None and not created:
         _ticket_note_customer_message(ticket, message, now, reopen=not inbound.auto_submitted)

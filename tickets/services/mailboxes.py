@@ -149,7 +149,7 @@ def mailbox_poll_now(*, mailbox: Mailbox) -> None:
     from tickets.tasks import mailbox_poll as mailbox_poll_task
 
     mailbox_id = mailbox.pk
-    transaction.on_commit(lambda: mailbox_poll_task.delay(mailbox_id))
+    transaction.on_commit(lambda: mailbox_poll_task.delay(mailbox_id), robust=True)
 
 
 def mailboxes_claim_due(*, now: dt.datetime) -> list[int]:

@@ -128,7 +128,7 @@ def parcel_notice_send(*, anomaly_id: int, now: dt.datetime | None = None) -> Me
         Ticket.objects.filter(pk=ticket.pk).update(version=F("version") + 1, updated_at=now)
         from tickets.tasks import message_send
 
-        transaction.on_commit(lambda: message_send.delay(message.pk))
+        transaction.on_commit(lambda: message_send.delay(message.pk), robust=True)
         broadcast.ticket_changed(ticket_id=ticket.pk, team_id=ticket.team_id, change="message")
         return message
 

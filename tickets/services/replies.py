@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
@@ -112,7 +114,7 @@ def message_reply(
         else:
             from tickets.tasks import message_send
 
-            transaction.on_commit(lambda: message_send.delay(message.pk))
+            transaction.on_commit(lambda: message_send.delay(message.pk), robust=True)
         events.emit("message.created", events.message_payload(message), store_id=ticket.store_id)
     ticket.version += 1
     ticket.updated_at = now
@@ -193,8 +195,32 @@ def message_auto_reply(*, ticket: Ticket, subject: str, body: str) -> Message:
     )
     from tickets.tasks import message_send
 
-    transaction.on_commit(lambda: message_send.delay(message.pk))
+    transaction.on_commit(lambda: message_send.delay(message.pk), robust=True)
     return message
+
+
+# A reply queued this long has outlived its task's own retries (30 s doubling to 8 min, about
+# 16 min in all): its task was lost (the broker restarted empty, its worker was killed).
+REQUEUE_QUEUED_AFTER = dt.timedelta(minutes=30)
+REQUEUE_BATCH = 200
+
+
+def replies_due_for_sending_again(*, now: dt.datetime | None = None, limit: int = REQUEUE_BATCH) -> list[int]:
+    """Replies still queued ``REQUEUE_QUEUED_AFTER`` after they were written, oldest first, each
+    returned at most once per that interval: the caller queues their sending again (a sent
+    message is never sent twice by ``message_deliver``)."""
+    now = now or timezone.now()
+    waiting = (
+        Message.objects.filter(
+            direction=Message.Direction.OUTBOUND,
+            delivery_status=Message.Delivery.QUEUED,
+            created_at__lt=now - REQUEUE_QUEUED_AFTER,
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    interval = int(REQUEUE_QUEUED_AFTER.total_seconds())
+    return [pk for pk in waiting if cache.add(f"reply-requeued:{pk}", 1, timeout=interval)]
 
 
 def message_delivery_failed(*, message: Message, error: str) -> None:

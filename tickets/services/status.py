@@ -98,7 +98,7 @@ def ticket_set_status(
         from tickets.tasks import team_assign
 
         team_id = ticket.team_id
-        transaction.on_commit(lambda: team_assign.delay(team_id))
+        transaction.on_commit(lambda: team_assign.delay(team_id), robust=True)
     return ticket
 
 

@@ -11,15 +11,24 @@ it (``deflection``: the ticket is then solved); hand the ticket to an agent. Eve
 broadcast by the service that makes it. The models read the original text: they are trained on
 all supported languages, so classification does not wait for (or depend on) a translation pack.
 Running it twice is harmless: a triaged message is skipped, routing keeps an existing
-team, assignment keeps an existing assignee.
+team, assignment keeps an existing assignee; and two runs never triage one message at the same
+time (a claim in the cache, given up at the end or after ``TRIAGE_CLAIM_SECONDS``). A database or
+cache outage stops the run rather than marking the message failed: the task retries it, and the
+beat sweep (``messages_due_for_triage_again``) queues again what is still waiting.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from helpdesk import broadcast
 from helpdesk.nlp import analyse_sentiment, classify_intent, detect_language, extract_entities
@@ -37,20 +46,47 @@ logger = logging.getLogger(__name__)
 
 # Below this, a detected language is not trusted enough to overwrite the ticket's.
 LANGUAGE_MIN_CONFIDENCE = 0.5
+# Errors of the parts around triage rather than of a step: the run stops and is retried whole.
+OUTAGES: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    RedisConnectionError,
+    RedisTimeoutError,
+    ConnectionError,
+)
+# Messages queued again per sweep: a long outage's backlog drains over a few sweeps.
+REQUEUE_BATCH = 500
 
 
 @dataclass
 class TriageResult:
     message_id: int
     done: bool = False
+    busy: bool = False  # another run holds the message
     problems: list[str] = field(default_factory=list)
+
+
+def _claim_key(message_id: int) -> str:
+    return f"triage-claim:{message_id}"
 
 
 def message_triage(*, message_id: int) -> TriageResult:
     result = TriageResult(message_id)
+    if not cache.add(_claim_key(message_id), 1, timeout=settings.TRIAGE_CLAIM_SECONDS):
+        result.busy = True
+        return result
+    try:
+        _triage(message_id, result)
+    finally:
+        cache.delete(_claim_key(message_id))
+    return result
+
+
+def _triage(message_id: int, result: TriageResult) -> None:
+    # Read under the claim: a run that finished just before it was taken is seen as done.
     message = Message.objects.select_related("ticket").filter(pk=message_id).first()
     if message is None or message.triage_status != Message.Triage.PENDING:
-        return result
+        return
     steps = (
         _language,
         _intent,
@@ -68,6 +104,8 @@ def message_triage(*, message_id: int) -> TriageResult:
     for step in steps:
         try:
             step(message)
+        except OUTAGES:
+            raise
         except Exception as error:  # one failed step must not cost the steps after it
             logger.exception("triage step %s failed for message %s", step.__name__, message_id)
             result.problems.append(f"{step.__name__.strip('_')}: {type(error).__name__}: {error}")
@@ -77,7 +115,27 @@ def message_triage(*, message_id: int) -> TriageResult:
     result.done = True
     if message.ticket_id is not None:
         broadcast.ticket_changed(ticket_id=message.ticket_id, team_id=None, change="triage")
-    return result
+
+
+def messages_due_for_triage_again(*, now: dt.datetime | None = None, limit: int = REQUEUE_BATCH) -> list[int]:
+    """Messages still waiting for triage ``TRIAGE_REQUEUE_AFTER_SECONDS`` after they arrived, oldest
+    first, each returned at most once per that interval: the caller queues them again.
+
+    Their task was lost (the broker restarted empty, a worker was killed and its task is invisible
+    until the broker's visibility timeout) or is still queued behind a peak's backlog; queuing
+    one twice is harmless (the claim and the status check make the second run a no-op)."""
+    now = now or timezone.now()
+    after = dt.timedelta(seconds=settings.TRIAGE_REQUEUE_AFTER_SECONDS)
+    waiting = (
+        Message.objects.filter(triage_status=Message.Triage.PENDING, created_at__lt=now - after)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return [
+        message_id
+        for message_id in waiting
+        if cache.add(f"triage-requeued:{message_id}", 1, timeout=settings.TRIAGE_REQUEUE_AFTER_SECONDS)
+    ]
 
 
 def _text(message: Message) -> str:
