@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import connection
-from django.db.models import BooleanField, F, Q, QuerySet
+from django.db.models import BooleanField, Case, F, Q, QuerySet, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Least
 
 from customers.models import Store, Tag
 from customers.selectors import store_list_for_user, tag_list
@@ -308,10 +309,21 @@ def _decode_cursor(cursor: str) -> tuple[int, dt.datetime | None, int] | None:
 
 
 def ticket_conversation(*, ticket: Ticket) -> QuerySet[Message]:
+    # In the order the messages were written, not the order they arrived: platforms and mail
+    # servers retry and reorder, so a customer's earlier message can land after a later one.
+    # A customer's clock can only move a message earlier than its arrival, never later.
+    written = Case(
+        When(
+            direction=Message.Direction.INBOUND,
+            sent_at__isnull=False,
+            then=Least(F("sent_at"), F("created_at")),
+        ),
+        default=F("created_at"),
+    )
     return (
         ticket.messages.select_related("author", "translation")
         .prefetch_related("attachments")
-        .order_by("created_at", "id")
+        .order_by(written, "id")
     )
 
 
