@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from analytics.logistics_selectors import anomaly_counts
-from analytics.models import AnomalyDay, LaneDay, RollupState
+from analytics.models import AnomalyDay, LaneDay
+from analytics.rollup_refresh import RefreshWindow, planner_jit_off, rollup_refresh, rollup_rows_replace
 from analytics.services import rollup_time_zone
 from logistics.models import Shipment, ShipmentAnomaly, TrackingStatus
 from logistics.services.lanes import LOST_SUB_STATUSES, finished_parcels
@@ -109,49 +109,42 @@ def _lane_days(since: dt.datetime | None, tz: dt.tzinfo) -> dict[tuple[Any, ...]
 
 @transaction.atomic
 def lane_rollups_refresh(*, days: int | None = 3, now: dt.datetime | None = None) -> int:
-    """Recount ``LaneDay`` for the parcels finished in the last ``days`` days (today included);
-    ``None``: everything. The first refresh (or one after ``TIME_ZONE`` changed) recounts
-    everything. Running it twice gives the same rows. Returns the rows written."""
+    """Recount ``LaneDay`` for the parcels finished in the last ``days`` days (today included),
+    then ``AnomalyDay``; ``None``: everything. The first refresh (or one after ``TIME_ZONE``
+    changed) recounts everything. Running it twice gives the same rows. Returns the rows written."""
     now = now or timezone.now()
     tz = rollup_time_zone()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-    RollupState.objects.get_or_create(name=LaneDay.LANES)
-    state = RollupState.objects.select_for_update().get(name=LaneDay.LANES)
-    full = days is None or state.refreshed_at is None or state.time_zone != settings.TIME_ZONE
-    since_day: dt.date | None = None
-    since: dt.datetime | None = None
-    if not full:
-        since_day = timezone.localtime(now, tz).date() - dt.timedelta(days=max(days or 1, 1) - 1)
-        since = dt.datetime.combine(since_day, dt.time.min, tzinfo=tz)
-    rows = _lane_days(since, tz)
-    stale = LaneDay.objects.all() if since_day is None else LaneDay.objects.filter(day__gte=since_day)
-    stale.delete()
-    LaneDay.objects.bulk_create(
-        [LaneDay(**dict(zip(_DIMENSIONS, key, strict=True)), **counts) for key, counts in rows.items()],
-        batch_size=5000,
+    planner_jit_off()
+    return sum(
+        rollup_refresh(name, days=days, now=now, tz=tz, recount=recount)
+        for name, recount in (
+            (LaneDay.LANES, _recount_lane_days),
+            (AnomalyDay.ANOMALIES, _recount_anomaly_days),
+        )
     )
-    state.refreshed_at = now
-    state.time_zone = settings.TIME_ZONE
-    state.save(update_fields=["refreshed_at", "time_zone"])
-    return len(rows) + _anomaly_days_refresh(days=days, now=now, tz=tz)
 
 
-def _anomaly_days_refresh(*, days: int | None, now: dt.datetime, tz: dt.tzinfo) -> int:
-    """Recount ``AnomalyDay``: everything, or every day with an anomaly detected, resolved or
-    escalated in the last ``days`` days or since the last refresh (a resolution changes the day
-    it was detected). Its own state row, so a database built before this table is counted in full."""
-    RollupState.objects.get_or_create(name=AnomalyDay.ANOMALIES)
-    state = RollupState.objects.select_for_update().get(name=AnomalyDay.ANOMALIES)
-    full = days is None or state.refreshed_at is None or state.time_zone != settings.TIME_ZONE
+def _recount_lane_days(window: RefreshWindow) -> int:
+    """``LaneDay`` of the parcels finished in the window's days."""
+    return rollup_rows_replace(
+        window.stale(LaneDay),
+        [
+            LaneDay(**dict(zip(_DIMENSIONS, key, strict=True)), **counts)
+            for key, counts in _lane_days(window.since, window.tz).items()
+        ],
+    )
+
+
+def _recount_anomaly_days(window: RefreshWindow) -> int:
+    """``AnomalyDay``: every day, or every day with an anomaly detected, resolved or escalated in
+    the window or since the last refresh (a resolution changes the day it was detected). Its own
+    state row, so a database built before this table is counted in full."""
     anomalies = ShipmentAnomaly.objects.filter(shipment__direction=Shipment.Direction.OUTBOUND).annotate(
-        day=TruncDate("detected_at", tzinfo=tz)
+        day=TruncDate("detected_at", tzinfo=window.tz)
     )
     stale = AnomalyDay.objects.all()
-    if not full:
-        since_day = timezone.localtime(now, tz).date() - dt.timedelta(days=max(days or 1, 1) - 1)
-        since = min(dt.datetime.combine(since_day, dt.time.min, tzinfo=tz), state.refreshed_at or now)
+    since = window.changed_since
+    if since is not None:
         touched = set(
             anomalies.filter(
                 Q(detected_at__gte=since) | Q(resolved_at__gte=since) | Q(escalated_at__gte=since)
@@ -179,9 +172,4 @@ def _anomaly_days_refresh(*, days: int | None, now: dt.datetime, tz: dt.tzinfo) 
         .values("day", "shipment__store_id", "shipment__destination_country", "kind")
         .annotate(**anomaly_counts())
     ]
-    stale.delete()
-    AnomalyDay.objects.bulk_create(rows, batch_size=5000)
-    state.refreshed_at = now
-    state.time_zone = settings.TIME_ZONE
-    state.save(update_fields=["refreshed_at", "time_zone"])
-    return len(rows)
+    return rollup_rows_replace(stale, rows)

@@ -7,7 +7,7 @@ import zoneinfo
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -26,6 +26,13 @@ from analytics.models import (
     TicketDay,
 )
 from analytics.returns_selectors import NOT_SOLD, PRODUCT_COMPLAINT_INTENTS, returned_line_rows
+from analytics.rollup_refresh import (
+    BATCH_SIZE,
+    RefreshWindow,
+    planner_jit_off,
+    rollup_refresh,
+    rollup_rows_replace,
+)
 from analytics.ticket_selectors import (
     PROACTIVE_SOURCE,
     customer_tickets,
@@ -252,29 +259,32 @@ def _agent_days(since: dt.datetime | None, tz: dt.tzinfo) -> dict[tuple[Any, ...
 
 @transaction.atomic
 def rollups_refresh(*, days: int | None = 3, now: dt.datetime | None = None) -> int:
-    """Recount ``TicketDay``, ``IntentDay`` and ``AgentDay`` for the last ``days`` days (today included);
-    ``None``: everything.
+    """Recount ``TicketDay``, ``IntentDay`` and ``AgentDay``, then the order-line, order-ticket
+    and return-line rollups, for the last ``days`` days (today included); ``None``: everything.
 
-    The first refresh (or one after ``TIME_ZONE`` changed) recounts everything, so that sums
-    over all earlier days (the backlog) are right. Running it twice gives the same rows;
-    concurrent runs wait for each other on the state row. Returns the rows written.
+    Each rollup has its own state row, so that one whose table is newer than the others still
+    gets a full first count; the first refresh (or one after ``TIME_ZONE`` changed) recounts
+    everything, so that sums over all earlier days (the backlog) are right. Running it twice
+    gives the same rows; concurrent runs wait for each other on the state rows. Returns the
+    rows written.
     """
     now = now or timezone.now()
     tz = rollup_time_zone()
-    if connection.vendor == "postgresql":
-        # The planner overestimates these grouped counts and JIT-compiles them, which takes
-        # longer than the counting itself.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-    RollupState.objects.get_or_create(name=RollupState.DAILY)
-    state = RollupState.objects.select_for_update().get(name=RollupState.DAILY)
-    full = days is None or state.refreshed_at is None or state.time_zone != settings.TIME_ZONE
-    since_day: dt.date | None = None
-    since: dt.datetime | None = None
-    if not full:
-        since_day = timezone.localtime(now, tz).date() - dt.timedelta(days=max(days or 1, 1) - 1)
-        since = dt.datetime.combine(since_day, dt.time.min, tzinfo=tz)
+    planner_jit_off()
+    return sum(
+        rollup_refresh(name, days=days, now=now, tz=tz, recount=recount)
+        for name, recount in (
+            (RollupState.DAILY, _recount_ticket_days),
+            (RollupState.ORDER_LINES, _recount_order_line_days),
+            (RollupState.ORDER_TICKETS, _recount_order_ticket_days),
+            (RollupState.RETURN_LINES, _recount_return_line_days),
+        )
+    )
 
+
+def _recount_ticket_days(window: RefreshWindow) -> int:
+    """``TicketDay``, ``IntentDay`` and ``AgentDay`` of the window's days."""
+    since, tz = window.since, window.tz
     created = _created_counts(since, tz)
     intent_rows: dict[tuple[Any, ...], int] = {}
     for row in created:
@@ -294,56 +304,37 @@ def rollups_refresh(*, days: int | None = 3, now: dt.datetime | None = None) -> 
 
     agent_rows = _agent_days(since, tz)
 
-    for model in (TicketDay, IntentDay, AgentDay):
-        stale = model.objects.all() if since_day is None else model.objects.filter(day__gte=since_day)
-        stale.delete()
-    TicketDay.objects.bulk_create(
-        [TicketDay(**dict(zip(_DIMENSIONS, key, strict=True)), **counts) for key, counts in rows.items()],
-        batch_size=5000,
-    )
-    IntentDay.objects.bulk_create(
-        [
-            IntentDay(**dict(zip(_INTENT_DIMENSIONS, key, strict=True)), created=n)
-            for key, n in intent_rows.items()
-        ],
-        batch_size=5000,
-    )
-    AgentDay.objects.bulk_create(
-        [
-            AgentDay(**dict(zip(_AGENT_DIMENSIONS, key, strict=True)), **counts)
-            for key, counts in agent_rows.items()
-        ],
-        batch_size=5000,
-    )
-    state.refreshed_at = now
-    state.time_zone = settings.TIME_ZONE
-    state.save(update_fields=["refreshed_at", "time_zone"])
     return (
-        len(rows)
-        + len(intent_rows)
-        + len(agent_rows)
-        + _order_line_days_refresh(days=days, now=now, tz=tz)
-        + _order_ticket_days_refresh(days=days, now=now, tz=tz)
-        + _return_line_days_refresh(days=days, now=now, tz=tz)
+        rollup_rows_replace(
+            window.stale(TicketDay),
+            [TicketDay(**dict(zip(_DIMENSIONS, key, strict=True)), **counts) for key, counts in rows.items()],
+        )
+        + rollup_rows_replace(
+            window.stale(IntentDay),
+            [
+                IntentDay(**dict(zip(_INTENT_DIMENSIONS, key, strict=True)), created=n)
+                for key, n in intent_rows.items()
+            ],
+        )
+        + rollup_rows_replace(
+            window.stale(AgentDay),
+            [
+                AgentDay(**dict(zip(_AGENT_DIMENSIONS, key, strict=True)), **counts)
+                for key, counts in agent_rows.items()
+            ],
+        )
     )
 
 
-def _order_line_days_refresh(*, days: int | None, now: dt.datetime, tz: dt.tzinfo) -> int:
-    """Recount ``OrderLineDay`` for the orders placed in the last ``days`` days; its own state row,
-    so that a database whose ticket rollups predate this table still gets a full first count.
+def _recount_order_line_days(window: RefreshWindow) -> int:
+    """``OrderLineDay`` and ``OrderDay`` of the orders placed in the window's days.
 
     A complaint about an older order is counted by the nightly full refresh.
     """
-    RollupState.objects.get_or_create(name=RollupState.ORDER_LINES)
-    state = RollupState.objects.select_for_update().get(name=RollupState.ORDER_LINES)
-    full = days is None or state.refreshed_at is None or state.time_zone != settings.TIME_ZONE
-    since_day: dt.date | None = None
+    tz = window.tz
     lines = OrderLine.objects.exclude(order__status__in=NOT_SOLD)
-    stale = OrderLineDay.objects.all()
-    if not full:
-        since_day = timezone.localtime(now, tz).date() - dt.timedelta(days=max(days or 1, 1) - 1)
-        lines = lines.filter(order__placed_at__gte=dt.datetime.combine(since_day, dt.time.min, tzinfo=tz))
-        stale = stale.filter(day__gte=since_day)
+    if window.since is not None:
+        lines = lines.filter(order__placed_at__gte=window.since)
     complained = Q(
         order_id__in=Ticket.objects.filter(
             intent__in=PRODUCT_COMPLAINT_INTENTS, merged_into__isnull=True, order_id__isnull=False
@@ -368,22 +359,15 @@ def _order_line_days_refresh(*, days: int | None, now: dt.datetime, tz: dt.tzinf
         )
         for day, store_id, country, product_id, sku, units, n, complained_lines in rows
     ]
-    stale.delete()
-    OrderLineDay.objects.bulk_create(new_rows, batch_size=5000)
-    written = len(new_rows) + _order_days_refresh(since_day=None if full else since_day, tz=tz)
-    state.refreshed_at = now
-    state.time_zone = settings.TIME_ZONE
-    state.save(update_fields=["refreshed_at", "time_zone"])
-    return written
+    return rollup_rows_replace(window.stale(OrderLineDay), new_rows) + _recount_order_days(window)
 
 
-def _order_days_refresh(*, since_day: dt.date | None, tz: dt.tzinfo) -> int:
-    """Recount ``OrderDay`` for the orders placed since ``since_day`` (``None``: every day)."""
+def _recount_order_days(window: RefreshWindow) -> int:
+    """``OrderDay`` of the orders placed in the window's days (under ``OrderLineDay``'s state)."""
+    tz = window.tz
     orders = Order.objects.exclude(status__in=NOT_SOLD)
-    stale = OrderDay.objects.all()
-    if since_day is not None:
-        orders = orders.filter(placed_at__gte=dt.datetime.combine(since_day, dt.time.min, tzinfo=tz))
-        stale = stale.filter(day__gte=since_day)
+    if window.since is not None:
+        orders = orders.filter(placed_at__gte=window.since)
     rows: dict[tuple[Any, ...], dict[str, int]] = {}
     for day, store_id, country, n in (
         orders.annotate(day=TruncDate("placed_at", tzinfo=tz))
@@ -408,41 +392,31 @@ def _order_days_refresh(*, since_day: dt.date | None, tz: dt.tzinfo) -> int:
         )
         counts["complaints"] += tickets
         counts["orders_with_complaint"] += with_complaint
-    stale.delete()
-    OrderDay.objects.bulk_create(
+    return rollup_rows_replace(
+        window.stale(OrderDay),
         [
             OrderDay(day=day, store_id=store_id, country=country, **counts)
             for (day, store_id, country), counts in rows.items()
         ],
-        batch_size=5000,
     )
-    return len(rows)
 
 
-def _order_ticket_days_refresh(*, days: int | None, now: dt.datetime, tz: dt.tzinfo) -> int:
-    """Recount ``OrderTicketDay`` for the tickets created in the last ``days`` days (``None``:
-    all); its own state row, so that a database built before this table gets a full first count.
+def _recount_order_ticket_days(window: RefreshWindow) -> int:
+    """``OrderTicketDay`` of the tickets created in the window's days.
 
     A ticket's row depends only on the earlier tickets of its order, so new tickets never change
     older rows; the nightly full recount catches tickets moved to another order or deleted.
     """
-    RollupState.objects.get_or_create(name=RollupState.ORDER_TICKETS)
-    state = RollupState.objects.select_for_update().get(name=RollupState.ORDER_TICKETS)
-    full = days is None or state.refreshed_at is None or state.time_zone != settings.TIME_ZONE
+    since_day = window.since_day
     tickets = customer_tickets(Ticket.objects.filter(order__isnull=False))
-    stale = OrderTicketDay.objects.all()
-    since_day: dt.date | None = None
-    if not full:
-        since_day = timezone.localtime(now, tz).date() - dt.timedelta(days=max(days or 1, 1) - 1)
-        since = dt.datetime.combine(since_day, dt.time.min, tzinfo=tz)
-        tickets = tickets.filter(order_id__in=tickets.filter(created_at__gte=since).values("order_id"))
-        stale = stale.filter(day__gte=since_day)
+    if window.since is not None:
+        tickets = tickets.filter(order_id__in=tickets.filter(created_at__gte=window.since).values("order_id"))
     counts: dict[tuple[Any, ...], int] = {}
     order_id = None
     previous = before_previous = NO_EARLIER_TICKET
     # Each order's tickets in turn, oldest first: the two days before each ticket's are at hand.
     for ticket_order_id, day, store_id, country in (
-        tickets.annotate(day=TruncDate("created_at", tzinfo=tz))
+        tickets.annotate(day=TruncDate("created_at", tzinfo=window.tz))
         .order_by("order_id", "created_at", "id")
         .values_list("order_id", "day", "store_id", "customer__country")
         .iterator(chunk_size=20000)
@@ -453,8 +427,8 @@ def _order_ticket_days_refresh(*, days: int | None, now: dt.datetime, tz: dt.tzi
             key = (day, store_id, country or "", previous, before_previous)
             counts[key] = counts.get(key, 0) + 1
         previous, before_previous = day, previous
-    stale.delete()
-    OrderTicketDay.objects.bulk_create(
+    return rollup_rows_replace(
+        window.stale(OrderTicketDay),
         [
             OrderTicketDay(
                 day=day,
@@ -466,30 +440,24 @@ def _order_ticket_days_refresh(*, days: int | None, now: dt.datetime, tz: dt.tzi
             )
             for (day, store_id, country, previous_day, before_previous_day), n in counts.items()
         ],
-        batch_size=5000,
     )
-    state.refreshed_at = now
-    state.time_zone = settings.TIME_ZONE
-    state.save(update_fields=["refreshed_at", "time_zone"])
-    return len(counts)
 
 
-def _return_line_days_refresh(*, days: int | None, now: dt.datetime, tz: dt.tzinfo) -> int:
-    """Recount ``ReturnLineDay``: everything, or every day whose orders had a return requested or
-    changed (decided, cancelled, expired) in the last ``days`` days or since the last refresh."""
+def _recount_return_line_days(window: RefreshWindow) -> int:
+    """``ReturnLineDay``: every day, or every day whose orders had a return requested or changed
+    (decided, cancelled, expired) in the window or since the last refresh.
+
+    Unlike the other rollups it rewrites only the rows whose counts changed (see below)."""
     from returns.models import ReturnRequest
 
-    RollupState.objects.get_or_create(name=RollupState.RETURN_LINES)
-    state = RollupState.objects.select_for_update().get(name=RollupState.RETURN_LINES)
-    full = days is None or state.refreshed_at is None or state.time_zone != settings.TIME_ZONE
+    tz = window.tz
     lines = returned_line_rows().annotate(
         day=TruncDate("order_line__order__placed_at", tzinfo=tz),
         requested_day=TruncDate("return_request__requested_at", tzinfo=tz),
     )
     stale = ReturnLineDay.objects.all()
-    if not full:
-        since_day = timezone.localtime(now, tz).date() - dt.timedelta(days=max(days or 1, 1) - 1)
-        since = min(dt.datetime.combine(since_day, dt.time.min, tzinfo=tz), state.refreshed_at or now)
+    since = window.changed_since
+    if since is not None:
         touched = set(
             ReturnRequest.objects.filter(Q(updated_at__gte=since) | Q(requested_at__gte=since))
             .annotate(day=TruncDate("order__placed_at", tzinfo=tz))
@@ -539,8 +507,8 @@ def _return_line_days_refresh(*, days: int | None, now: dt.datetime, tz: dt.tzin
             kept[key] = (units, line_count)
         else:
             changed_ids.append(pk)
-    for start in range(0, len(changed_ids), 5000):
-        ReturnLineDay.objects.filter(pk__in=changed_ids[start : start + 5000]).delete()
+    for start in range(0, len(changed_ids), BATCH_SIZE):
+        ReturnLineDay.objects.filter(pk__in=changed_ids[start : start + BATCH_SIZE]).delete()
     written = [
         ReturnLineDay(
             day=day,
@@ -559,10 +527,7 @@ def _return_line_days_refresh(*, days: int | None, now: dt.datetime, tz: dt.tzin
         ) in counted.items()
         if (day, store_id, country, product_id, sku, reason, requested_day) not in kept
     ]
-    ReturnLineDay.objects.bulk_create(written, batch_size=5000)
-    state.refreshed_at = now
-    state.time_zone = settings.TIME_ZONE
-    state.save(update_fields=["refreshed_at", "time_zone"])
+    ReturnLineDay.objects.bulk_create(written, batch_size=BATCH_SIZE)
     return len(written)
 
 
