@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -283,6 +284,18 @@ def order_of_buyer(*, store: Store, number: str, email: str) -> Order | None:
     return (
         Order.objects.filter(store=store, external_id=number)
         .filter(Q(email__iexact=email) | Q(customer__email__iexact=email))
+        .first()
+    )
+
+
+def order_platform_id(*, store: Store, numbers: Collection[str]) -> str | None:
+    """The platform-side id (``platform_id``) of the store's order known by one of ``numbers``
+    (its ``external_id``, as the buyer and the agents write it); None when no such order has
+    one. For the connectors whose API addresses orders by an id other than their number."""
+    return (
+        Order.objects.filter(store=store, external_id__in=numbers)
+        .exclude(platform_id="")
+        .values_list("platform_id", flat=True)
         .first()
     )
 

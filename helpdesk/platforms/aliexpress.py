@@ -67,7 +67,7 @@ import re
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
@@ -81,7 +81,7 @@ from helpdesk.platforms.base import (
     RefundResult,
     RetryPolicy,
 )
-from helpdesk.platforms.http import PlatformHttp, RateLimited, is_loopback, retry_after_seconds
+from helpdesk.platforms.http import PlatformHttp, RateLimited, is_loopback
 from helpdesk.webhooks import MalformedPayload
 
 if TYPE_CHECKING:
@@ -189,97 +189,31 @@ def gateway_error(error: dict[str, Any]) -> ConnectorError:
     return ConnectorError(f"AliExpress refused: {detail}", retryable=transient)
 
 
-class GatewayHttp(PlatformHttp):
-    """``PlatformHttp`` for a gateway that answers errors with HTTP 200: each attempt is signed
-    afresh (new timestamp) and its ``error_response`` turned into the ``ConnectorError`` it
-    means, before the attempt is logged, so retries, waits and the call log work as for HTTP."""
-
-    def __init__(self, *, app_key: str, app_secret: str, access_token: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.app_key = app_key
-        self.app_secret = app_secret
-        self.access_token = access_token
-
-    def signed(self, api_method: str, params: dict[str, Any]) -> dict[str, str]:
-        fields = {
-            "method": api_method,
-            "app_key": self.app_key,
-            "session": self.access_token,
-            "timestamp": str(int(time.time() * 1000)),
-            "sign_method": "sha256",
-            "format": "json",
-            **{name: str(value) for name, value in params.items() if value is not None},
-        }
-        fields["sign"] = sign(self.app_secret, fields)
-        return fields
-
-    def call(
-        self, operation: str, url: str, api_method: str, params: dict[str, Any], *, once: bool = False
-    ) -> dict[str, Any]:
-        """The answer's ``<method>_response`` object; ``once``: a single attempt (writes)."""
-        send = self.request_once if once else self.request
-        response = send(operation, "POST", url, api_method=api_method, params=params)
-        return response.json()[response_key(api_method)]
-
-    def request_once(self, operation: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        api_method: str = kwargs.pop("api_method")
-        fields = self.signed(api_method, kwargs.pop("params"))
-        started = time.monotonic()
-        status: int | None = None
-        error: ConnectorError | None = None
-        try:
-            response = self.client.request(method, path, data=fields, **kwargs)
-        except httpx.TimeoutException:
-            error = ConnectorError(f"AliExpress did not answer in time ({api_method}).", retryable=True)
-        except httpx.TransportError as exc:
-            error = ConnectorError(f"Could not reach AliExpress: {exc}.", retryable=True)
-        else:
-            status = response.status_code
-            error = (
-                self._http_error(response)
-                if not 200 <= status < 300
-                else self._body_error(response, api_method)
-            )
-        self._log(operation, status, started, error)
-        if error is not None:
-            raise error
-        return response
-
-    def _http_error(self, response: httpx.Response) -> ConnectorError:
-        status, message = response.status_code, self.error_message(response)
-        if status == 429:
-            return RateLimited(
-                f"AliExpress's rate limit was reached: {message}", retry_after=retry_after_seconds(response)
-            )
-        if status >= 500:
-            return ConnectorError(
-                f"AliExpress failed ({status}): {message}", retryable=True, status_code=status
-            )
-        if status in (401, 403):
-            return ConnectorError(
-                f"AliExpress refused the store's credentials ({status}): {message}",
-                retryable=False,
-                status_code=status,
-            )
-        return ConnectorError(
-            f"AliExpress refused ({status}): {message}", retryable=False, status_code=status
-        )
-
-    @staticmethod
-    def _body_error(response: httpx.Response, api_method: str) -> ConnectorError | None:
-        try:
-            data = response.json()
-        except ValueError:
-            return ConnectorError(
-                f"AliExpress answered {api_method} with something that is not JSON.", retryable=True
-            )
-        if not isinstance(data, dict):
-            return ConnectorError(f"AliExpress answered {api_method} with something else.", retryable=True)
-        if isinstance(data.get("error_response"), dict):
-            return gateway_error(data["error_response"])
-        if not isinstance(data.get(response_key(api_method)), dict):
-            return ConnectorError(f"AliExpress answered {api_method} without its response.", retryable=True)
+def answer_error(response: httpx.Response) -> ConnectorError | None:
+    """The gateway answers errors with HTTP 200: its ``error_response`` (or an answer without the
+    API's response) becomes the ``ConnectorError`` it means before the attempt is logged, so
+    retries, waits and the call log work as for HTTP. Other statuses are left to ``PlatformHttp``."""
+    if not 200 <= response.status_code < 300:
         return None
+    api_method = _api_method(response.request)
+    try:
+        data = response.json()
+    except ValueError:
+        return ConnectorError(
+            f"AliExpress answered {api_method} with something that is not JSON.", retryable=True
+        )
+    if not isinstance(data, dict):
+        return ConnectorError(f"AliExpress answered {api_method} with something else.", retryable=True)
+    if isinstance(data.get("error_response"), dict):
+        return gateway_error(data["error_response"])
+    if not isinstance(data.get(response_key(api_method)), dict):
+        return ConnectorError(f"AliExpress answered {api_method} without its response.", retryable=True)
+    return None
+
+
+def _api_method(request: httpx.Request) -> str:
+    """The API a gateway call named: the ``method`` field of its signed form."""
+    return parse_qs(request.content.decode()).get("method", [""])[0]
 
 
 def _result(answer: dict[str, Any], api_method: str, *, required: bool = True) -> dict[str, Any]:
@@ -352,21 +286,39 @@ class AliExpressConnector:
         self.message_page_size = min(message_page_size, MESSAGE_PAGE_SIZE)
         self.initial_days = initial_days
         self.now = now or (lambda: dt.datetime.now(dt.UTC))
-        extra = {"sleep": sleep} if sleep is not None else {}
-        self.http = GatewayHttp(
-            app_key=app_key,
-            app_secret=app_secret,
-            access_token=access_token,
+        self.app_key = app_key
+        self.app_secret = app_secret
+        self.access_token = access_token
+        self.http = PlatformHttp(
             platform=self.platform,
             store_id=store_id,
             client=httpx.Client(headers={"Accept": "application/json"}, timeout=timeout_seconds),
             error_message=error_message,
             policy=policy or RetryPolicy(),
-            **extra,
+            display_name="AliExpress",
+            error_for=answer_error,
+            prepare=self._signed_form,
+            sleep=sleep,
         )
 
     def close(self) -> None:
         self.http.client.close()
+
+    def _signed_form(self, path: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Each attempt signed afresh (a new timestamp): ``api_method`` and ``params`` become the
+        form sent."""
+        rest = dict(kwargs)
+        fields = {
+            "method": rest.pop("api_method"),
+            "app_key": self.app_key,
+            "session": self.access_token,
+            "timestamp": str(int(time.time() * 1000)),
+            "sign_method": "sha256",
+            "format": "json",
+            **{name: str(value) for name, value in rest.pop("params").items() if value is not None},
+        }
+        fields["sign"] = sign(self.app_secret, fields)
+        return {**rest, "data": fields}
 
     def _call(
         self,
@@ -377,8 +329,9 @@ class AliExpressConnector:
         once: bool = False,
         required: bool = True,
     ) -> dict[str, Any]:
-        answer = self.http.call(operation, self.url, api_method, params, once=once)
-        return _result(answer, api_method, required=required)
+        send = self.http.request_once if once else self.http.request  # once: a single attempt (writes)
+        response = send(operation, "POST", self.url, api_method=api_method, params=params)
+        return _result(response.json()[response_key(api_method)], api_method, required=required)
 
     # --- orders -----------------------------------------------------------------------------
 

@@ -293,7 +293,6 @@ class AmazonConnector:
         self._token_expires = 0.0  # time.monotonic()
         self._orders_token = ""  # the restricted data token of getOrders
         self._orders_token_expires = 0.0
-        extra = {"sleep": sleep} if sleep is not None else {}
         self.http = PlatformHttp(
             platform=self.platform,
             store_id=store_id,
@@ -306,7 +305,7 @@ class AmazonConnector:
             ),
             error_message=error_message,
             policy=policy or RetryPolicy(),
-            **extra,
+            sleep=sleep,
         )
         self.lwa = PlatformHttp(
             platform=self.platform,
@@ -314,7 +313,7 @@ class AmazonConnector:
             client=httpx.Client(headers={"Accept": "application/json"}, timeout=timeout_seconds),
             error_message=lwa_error_message,
             policy=self.http.policy,
-            **extra,
+            sleep=sleep,
         )
 
     def close(self) -> None:

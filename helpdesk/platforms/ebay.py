@@ -90,7 +90,7 @@ from helpdesk.platforms.base import (
     RefundResult,
     RetryPolicy,
 )
-from helpdesk.platforms.http import PlatformHttp, RateLimited, is_loopback
+from helpdesk.platforms.http import PlatformHttp, RateLimited, is_loopback, status_error
 
 if TYPE_CHECKING:
     from customers.models import Store
@@ -155,31 +155,16 @@ def error_message(response: httpx.Response) -> str:
     return str(data)[:300]
 
 
-class EbayHttp(PlatformHttp):
-    """``PlatformHttp`` with eBay's name spelled right and eBay's rate-limit error (errorId 2001,
-    whatever the status) retried like a 429."""
-
-    def request_once(self, operation: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        try:
-            return super().request_once(operation, method, path, **kwargs)
-        except RateLimited as error:
-            raise RateLimited(_spelled(error.message), retry_after=error.retry_after) from None
-        except ConnectorError as error:
-            message = _spelled(error.message)
-            if f"(errorId {RATE_LIMIT_ERROR})" in message:
-                raise RateLimited(message, retry_after=None) from None
-            raise ConnectorError(message, retryable=error.retryable, status_code=error.status_code) from None
-
-    def _log(self, operation: str, status: int | None, started: float, error: ConnectorError | None) -> None:
-        if error is not None:
-            error = ConnectorError(
-                _spelled(error.message), retryable=error.retryable, status_code=error.status_code
-            )
-        super()._log(operation, status, started, error)
-
-
-def _spelled(message: str) -> str:
-    return message.replace("Ebay", "eBay")
+def rate_limit_error(response: httpx.Response) -> ConnectorError | None:
+    """eBay's rate-limit error (errorId 2001) retried like a 429, whatever the status; None
+    leaves every other answer to ``PlatformHttp``'s reading of the status."""
+    status = response.status_code
+    if 200 <= status < 300 or status == 429:
+        return None
+    message = error_message(response)
+    if f"(errorId {RATE_LIMIT_ERROR})" not in message:
+        return None
+    return RateLimited(status_error("eBay", response, message).message, retry_after=None)
 
 
 SIGNED_COMPONENTS = '("content-digest" "x-ebay-signature-key" "@method" "@path" "@authority")'
@@ -385,7 +370,6 @@ class EbayConnector:
                 retryable=False,
             )
         retry = policy or RetryPolicy()
-        extra = {"sleep": sleep} if sleep is not None else {}
         self.tokens = _Tokens(
             self,
             client_id=client_id,
@@ -393,7 +377,7 @@ class EbayConnector:
             refresh_token=refresh_token,
             scopes=tuple(scopes) if scopes else SCOPES,
         )
-        self.token_http = EbayHttp(
+        self.token_http = PlatformHttp(
             platform=self.platform,
             store_id=store_id,
             client=httpx.Client(
@@ -401,9 +385,11 @@ class EbayConnector:
             ),
             error_message=error_message,
             policy=retry,
-            **extra,
+            display_name="eBay",
+            error_for=rate_limit_error,
+            sleep=sleep,
         )
-        self.http = EbayHttp(
+        self.http = PlatformHttp(
             platform=self.platform,
             store_id=store_id,
             client=httpx.Client(
@@ -414,7 +400,9 @@ class EbayConnector:
             ),
             error_message=error_message,
             policy=retry,
-            **extra,
+            display_name="eBay",
+            error_for=rate_limit_error,
+            sleep=sleep,
         )
 
     def close(self) -> None:

@@ -5,6 +5,11 @@ dropped connections wait ``backoff * 2**n``; both give up after ``RetryPolicy.ma
 Every other 4xx is final at once: retrying a refused request only repeats the refusal. Each
 attempt becomes a ``PlatformCall`` row (status, duration, error); callers keep their
 transactions short (the sync commits page by page) so a failed call still leaves its log.
+
+A platform that differs says so through hooks rather than a subclass: ``display_name`` (its
+name as messages write it), ``error_for`` (its own reading of an answer, for errors inside an
+HTTP 200 or rate limits the status does not show) and ``prepare`` (what must be redone on each
+attempt, such as a signature with a fresh timestamp).
 """
 
 from __future__ import annotations
@@ -53,6 +58,30 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
         return None  # an HTTP date or nothing: fall back to the backoff
 
 
+# An answer read the platform's way: the error it means, or None to leave it to the status.
+ErrorFor = Callable[[httpx.Response], ConnectorError | None]
+# (path, the caller's keyword arguments) -> the keyword arguments sent, on every attempt.
+Prepare = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+def status_error(name: str, response: httpx.Response, message: str) -> ConnectorError:
+    """The error a non-2xx answer means: 429 a rate limit, 5xx retried, any other 4xx final."""
+    status = response.status_code
+    if status == 429:
+        return RateLimited(
+            f"{name}'s rate limit was reached: {message}", retry_after=retry_after_seconds(response)
+        )
+    if status >= 500:
+        return ConnectorError(f"{name} failed ({status}): {message}", retryable=True, status_code=status)
+    if status in (401, 403):
+        return ConnectorError(
+            f"{name} refused the store's credentials ({status}): {message}",
+            retryable=False,
+            status_code=status,
+        )
+    return ConnectorError(f"{name} refused ({status}): {message}", retryable=False, status_code=status)
+
+
 class PlatformHttp:
     def __init__(
         self,
@@ -62,14 +91,22 @@ class PlatformHttp:
         client: httpx.Client,
         error_message: Callable[[httpx.Response], str],
         policy: RetryPolicy,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
+        display_name: str | None = None,
+        error_for: ErrorFor | None = None,
+        prepare: Prepare | None = None,
     ) -> None:
+        """``error_for`` is asked first about every answer, 2xx included; when it says None, a
+        non-2xx answer gets ``status_error``. ``prepare`` runs before each attempt is timed."""
         self.platform = platform
         self.store_id = store_id
         self.client = client
         self.error_message = error_message
         self.policy = policy
-        self.sleep = sleep
+        self.sleep = sleep or time.sleep
+        self.display_name = display_name or platform.capitalize()
+        self.error_for = error_for
+        self.prepare = prepare
 
     def request(self, operation: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """The 2xx response, after retries; raise ``ConnectorError`` otherwise."""
@@ -109,7 +146,9 @@ class PlatformHttp:
         return min(delay, self.policy.max_wait_seconds)
 
     def request_once(self, operation: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        name = self.platform.capitalize() if self.platform != "woocommerce" else "WooCommerce"
+        name = self.display_name
+        if self.prepare is not None:
+            kwargs = self.prepare(path, kwargs)
         started = time.monotonic()
         status: int | None = None
         error: ConnectorError | None = None
@@ -121,27 +160,9 @@ class PlatformHttp:
             error = ConnectorError(f"Could not reach {name}: {exc}.", retryable=True)
         else:
             status = response.status_code
-            if not 200 <= status < 300:
-                message = self.error_message(response)
-                if status == 429:
-                    error = RateLimited(
-                        f"{name}'s rate limit was reached: {message}",
-                        retry_after=retry_after_seconds(response),
-                    )
-                elif status >= 500:
-                    error = ConnectorError(
-                        f"{name} failed ({status}): {message}", retryable=True, status_code=status
-                    )
-                elif status in (401, 403):
-                    error = ConnectorError(
-                        f"{name} refused the store's credentials ({status}): {message}",
-                        retryable=False,
-                        status_code=status,
-                    )
-                else:
-                    error = ConnectorError(
-                        f"{name} refused ({status}): {message}", retryable=False, status_code=status
-                    )
+            error = self.error_for(response) if self.error_for is not None else None
+            if error is None and not 200 <= status < 300:
+                error = status_error(name, response, self.error_message(response))
         self._log(operation, status, started, error)
         if error is not None:
             raise error

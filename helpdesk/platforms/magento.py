@@ -230,14 +230,13 @@ class MagentoConnector:
             headers={"Authorization": f"Bearer {access_token.strip()}", "Accept": "application/json"},
             timeout=timeout_seconds,
         )
-        extra = {"sleep": sleep} if sleep is not None else {}
         self.http = PlatformHttp(
             platform=self.platform,
             store_id=store_id,
             client=client,
             error_message=error_message,
             policy=policy or RetryPolicy(),
-            **extra,
+            sleep=sleep,
         )
 
     def close(self) -> None:
@@ -506,7 +505,7 @@ class MagentoConnector:
 
 def magento_connector(store: Store) -> MagentoConnector | None:
     """The registry's factory: a connector for a Magento store with stored credentials."""
-    from customers.models import Order
+    from customers.selectors import order_platform_id
     from helpdesk.platforms.credentials import stored_secrets
 
     stored = stored_secrets(store=store, label="Magento")
@@ -515,12 +514,7 @@ def magento_connector(store: Store) -> MagentoConnector | None:
     credential, secrets = stored
 
     def order_id_for_number(number: str) -> str | None:
-        return (
-            Order.objects.filter(store=store, external_id=number)
-            .exclude(platform_id="")
-            .values_list("platform_id", flat=True)
-            .first()
-        )
+        return order_platform_id(store=store, numbers=[number])
 
     try:
         return MagentoConnector(

@@ -18,7 +18,7 @@ Errors are ``{"error", "message", "request_id"}``, on HTTP 200 as well as 4xx: a
 limit and is retried with backoff (Shopee sends no ``Retry-After``), 5xx and ``error_inner`` /
 ``error_server`` / ``error_network`` / ``error_busy`` are retried too, ``error_sign`` and 401/403
 are the store's credentials, everything else (``error_param``, ``error_not_found``, …) is final.
-``ShopeeHttp`` is ``PlatformHttp`` with that reading of the body and a fresh signature per
+``refusal`` is that reading of the body, given to ``PlatformHttp`` with a fresh signature per
 attempt (the timestamp and, after a refresh, the token change).
 
 - ``sync_orders``: ``GET order/get_order_list?time_range_field=update_time&time_from&time_to
@@ -156,73 +156,45 @@ def _int(value: Any) -> int:
         return 0
 
 
-class ShopeeHttp(PlatformHttp):
-    """``PlatformHttp`` for Shopee: each attempt signed afresh, and an ``error`` in the body a
-    failure even on HTTP 200 (with Shopee's code kept on ``ShopeeError``)."""
-
-    def __init__(self, *, signer: Callable[[str, bool], dict[str, Any]], **kwargs: Any) -> None:
-        super().__init__(error_message=error_message, **kwargs)
-        self.signer = signer
-
-    def request_once(self, operation: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        public = bool(kwargs.pop("public", False))
-        params = {**(kwargs.pop("params", None) or {}), **self.signer(path, public)}
-        started = time.monotonic()
-        status: int | None = None
-        error: ConnectorError | None = None
-        try:
-            response = self.client.request(method, path, params=params, **kwargs)
-        except httpx.TimeoutException:
-            error = ConnectorError(f"Shopee did not answer in time ({method} {path}).", retryable=True)
-        except httpx.TransportError as exc:
-            error = ConnectorError(f"Could not reach Shopee: {exc}.", retryable=True)
-        else:
-            status = response.status_code
-            error = self._refusal(response)
-        self._log(operation, status, started, error)
-        if error is not None:
-            raise error
-        return response
-
-    def _refusal(self, response: httpx.Response) -> ConnectorError | None:
-        status = response.status_code
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
-        code = str(data.get("error") or "").strip() if isinstance(data, dict) else ""
-        if 200 <= status < 300 and not code:
-            if not isinstance(data, dict):
-                return ConnectorError(
-                    "Shopee answered with something other than a JSON object.", retryable=True
-                )
-            return None
-        message = error_message(response)
-        if status == 429 or code.startswith("error_too_many_request"):
-            return RateLimited(
-                f"Shopee's rate limit was reached: {message}", retry_after=retry_after_seconds(response)
-            )
-        if status >= 500 or code in RETRYABLE_ERRORS:
-            return ShopeeError(
-                f"Shopee failed ({status}): {message}", code=code, retryable=True, status_code=status
-            )
-        if code in AUTH_EXPIRED:
-            return ShopeeError(
-                f"Shopee refused the shop's access token ({status}): {message}",
-                code=code,
-                retryable=False,
-                status_code=status,
-            )
-        if code in CREDENTIAL_ERRORS or status in (401, 403):
-            return ShopeeError(
-                f"Shopee refused the store's credentials ({status}): {message}",
-                code=code,
-                retryable=False,
-                status_code=status,
-            )
-        return ShopeeError(
-            f"Shopee refused ({status}): {message}", code=code, retryable=False, status_code=status
+def refusal(response: httpx.Response) -> ConnectorError | None:
+    """Shopee's reading of an answer: an ``error`` in the body is a failure even on HTTP 200
+    (with Shopee's code kept on ``ShopeeError``); a 2xx body must be a JSON object."""
+    status = response.status_code
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    code = str(data.get("error") or "").strip() if isinstance(data, dict) else ""
+    if 200 <= status < 300 and not code:
+        if not isinstance(data, dict):
+            return ConnectorError("Shopee answered with something other than a JSON object.", retryable=True)
+        return None
+    message = error_message(response)
+    if status == 429 or code.startswith("error_too_many_request"):
+        return RateLimited(
+            f"Shopee's rate limit was reached: {message}", retry_after=retry_after_seconds(response)
         )
+    if status >= 500 or code in RETRYABLE_ERRORS:
+        return ShopeeError(
+            f"Shopee failed ({status}): {message}", code=code, retryable=True, status_code=status
+        )
+    if code in AUTH_EXPIRED:
+        return ShopeeError(
+            f"Shopee refused the shop's access token ({status}): {message}",
+            code=code,
+            retryable=False,
+            status_code=status,
+        )
+    if code in CREDENTIAL_ERRORS or status in (401, 403):
+        return ShopeeError(
+            f"Shopee refused the store's credentials ({status}): {message}",
+            code=code,
+            retryable=False,
+            status_code=status,
+        )
+    return ShopeeError(
+        f"Shopee refused ({status}): {message}", code=code, retryable=False, status_code=status
+    )
 
 
 class ShopeeConnector:
@@ -285,14 +257,15 @@ class ShopeeConnector:
         self.initial_days = initial_days
         self.initial_message_days = initial_message_days
         client = httpx.Client(base_url=url, headers={"Accept": "application/json"}, timeout=timeout_seconds)
-        extra = {"sleep": sleep} if sleep is not None else {}
-        self.http = ShopeeHttp(
+        self.http = PlatformHttp(
             platform=self.platform,
             store_id=store_id,
             client=client,
+            error_message=error_message,
             policy=policy or RetryPolicy(),
-            signer=self._signed,
-            **extra,
+            error_for=refusal,
+            prepare=self._signed_request,
+            sleep=sleep,
         )
 
     def close(self) -> None:
@@ -313,6 +286,14 @@ class ShopeeConnector:
             params.update(access_token=self.access_token, shop_id=self.shop_id)
         params["sign"] = self.sign(path, timestamp, public=public)
         return params
+
+    def _signed_request(self, path: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Each attempt signed afresh: the timestamp and, after a refresh, the token change.
+        ``public=True`` (the token refresh) signs without the shop's token."""
+        rest = dict(kwargs)
+        public = bool(rest.pop("public", False))
+        params = {**(rest.pop("params", None) or {}), **self._signed(path, public)}
+        return {**rest, "params": params}
 
     def refresh_access_token(self) -> None:
         """A new access token (and refresh token: Shopee rotates it), stored through ``on_tokens``;

@@ -65,7 +65,7 @@ from helpdesk.platforms.base import (
     RefundResult,
     RetryPolicy,
 )
-from helpdesk.platforms.http import PlatformHttp, RateLimited, is_loopback
+from helpdesk.platforms.http import PlatformHttp, RateLimited, is_loopback, retry_after_seconds
 
 if TYPE_CHECKING:
     from customers.models import Store
@@ -114,39 +114,25 @@ def _flatten(errors: object) -> str:
     return str(errors)
 
 
-class ShopifyHttp(PlatformHttp):
-    """``PlatformHttp`` that also minds Shopify's leaky bucket: the call-limit header of each
-    answer sets a wait before the next request, and a 429 without ``Retry-After`` waits 2 s."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.pause = 0.0
-        self.client.event_hooks["response"].append(self._read_call_limit)
-
-    def _read_call_limit(self, response: httpx.Response) -> None:
-        if response.status_code == 429:
-            return  # Retry-After says how long; the full bucket must not add a second wait
-        self.pause = bucket_wait(response.headers.get(CALL_LIMIT_HEADER, ""))
-
-    def request_once(self, operation: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        if self.pause > 0:
-            wait, self.pause = min(self.pause, self.policy.max_wait_seconds), 0.0
-            self.sleep(wait)
-        response = super().request_once(operation, method, path, **kwargs)
+def shopify_error(response: httpx.Response) -> ConnectorError | None:
+    """Shopify's reading of an answer, before ``PlatformHttp``'s: a 429 without ``Retry-After``
+    waits 2 s (the bucket leaks two calls a second), and a 2xx whose body is not JSON (a proxy's
+    page, a cut-off body) is tried again (POSTs look first)."""
+    status = response.status_code
+    if status == 429:
+        wait = retry_after_seconds(response)
+        return RateLimited(
+            f"Shopify's rate limit was reached: {error_message(response)}",
+            retry_after=DEFAULT_RETRY_AFTER if wait is None else wait,
+        )
+    if 200 <= status < 300:
         try:
             response.json()
-        except ValueError as exc:  # a proxy's page, a cut-off body: try again (POSTs look first)
-            raise ConnectorError(
-                f"Shopify answered {response.status_code} with a body that is not JSON.",
-                retryable=True,
-                status_code=response.status_code,
-            ) from exc
-        return response
-
-    def wait_before(self, attempt: int, error: ConnectorError) -> float:
-        if isinstance(error, RateLimited) and error.retry_after is None:
-            return min(DEFAULT_RETRY_AFTER, self.policy.max_wait_seconds)
-        return super().wait_before(attempt, error)
+        except ValueError:
+            return ConnectorError(
+                f"Shopify answered {status} with a body that is not JSON.", retryable=True, status_code=status
+            )
+    return None
 
 
 def bucket_wait(header: str) -> float:
@@ -197,19 +183,34 @@ class ShopifyConnector:
                 "Accept": "application/json",
             },
             timeout=timeout_seconds,
+            event_hooks={"response": [self._read_call_limit]},
         )
-        extra = {"sleep": sleep} if sleep is not None else {}
-        self.http = ShopifyHttp(
+        # Shopify's leaky bucket: the call-limit header of each answer sets a wait before the next call.
+        self.pause = 0.0
+        self.http = PlatformHttp(
             platform=self.platform,
             store_id=store_id,
             client=client,
             error_message=error_message,
             policy=policy or RetryPolicy(),
-            **extra,
+            error_for=shopify_error,
+            prepare=self._wait_for_bucket,
+            sleep=sleep,
         )
 
     def close(self) -> None:
         self.http.client.close()
+
+    def _read_call_limit(self, response: httpx.Response) -> None:
+        if response.status_code == 429:
+            return  # Retry-After says how long; the full bucket must not add a second wait
+        self.pause = bucket_wait(response.headers.get(CALL_LIMIT_HEADER, ""))
+
+    def _wait_for_bucket(self, path: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        if self.pause > 0:
+            wait, self.pause = min(self.pause, self.http.policy.max_wait_seconds), 0.0
+            self.http.sleep(wait)
+        return kwargs
 
     # --- sync -------------------------------------------------------------------------------
 
@@ -511,18 +512,13 @@ def _latest(stamps: list[str]) -> str:
 def shopify_connector(store: Store) -> ShopifyConnector | None:
     """The registry's factory: a connector for a Shopify store with stored credentials, or
     with an access token in ``settings.SHOPIFY_ACCESS_TOKENS``."""
-    from customers.models import Order
+    from customers.selectors import order_platform_id
     from helpdesk.platforms.credentials import platform_credential_secrets
     from helpdesk.platforms.models import PlatformCredential
 
     def order_id_for_number(number: str) -> str | None:
-        names = {number, f"#{number.lstrip('#')}", number.lstrip("#")}
-        return (
-            Order.objects.filter(store=store, external_id__in=names)
-            .exclude(platform_id="")
-            .values_list("platform_id", flat=True)
-            .first()
-        )
+        # Shopify's order name is "#1001"; the number may have been stored with or without "#"
+        return order_platform_id(store=store, numbers={number, f"#{number.lstrip('#')}", number.lstrip("#")})
 
     shop_url, token = "", ""
     credential = PlatformCredential.objects.filter(store=store).first()

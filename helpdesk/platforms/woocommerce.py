@@ -105,14 +105,14 @@ class WooCommerceConnector:
             headers={"Accept": "application/json"},
             timeout=timeout_seconds,
         )
-        extra = {"sleep": sleep} if sleep is not None else {}
         self.http = PlatformHttp(
             platform=self.platform,
             store_id=store_id,
             client=client,
             error_message=error_message,
             policy=policy or RetryPolicy(),
-            **extra,
+            display_name="WooCommerce",
+            sleep=sleep,
         )
 
     def close(self) -> None:
@@ -263,7 +263,7 @@ def _overlap(seen_max: str) -> str:
 
 def woocommerce_connector(store: Store) -> WooCommerceConnector | None:
     """The registry's factory: a connector for a WooCommerce store with stored credentials."""
-    from customers.models import Order
+    from customers.selectors import order_platform_id
     from helpdesk.platforms.credentials import stored_secrets
 
     stored = stored_secrets(store=store, label="WooCommerce")
@@ -272,12 +272,7 @@ def woocommerce_connector(store: Store) -> WooCommerceConnector | None:
     credential, secrets = stored
 
     def order_id_for_number(number: str) -> str | None:
-        return (
-            Order.objects.filter(store=store, external_id=number)
-            .exclude(platform_id="")
-            .values_list("platform_id", flat=True)
-            .first()
-        )
+        return order_platform_id(store=store, numbers=[number])
 
     try:
         return WooCommerceConnector(
