@@ -41,6 +41,13 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     def events(self, subscription: WebhookSubscription) -> str:
         return ", ".join(subscription.event_types or [])
 
+    def get_fields(self, request: HttpRequest, obj: WebhookSubscription | None = None) -> Any:
+        fields = super().get_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return fields
+        # Whoever may only look (an agent) must not read the signing secret.
+        return [field for field in fields if field != "secret"]
+
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -81,7 +88,11 @@ class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def payload_shown(self, delivery: WebhookDelivery) -> str:
         return json_block(delivery.payload)
 
-    @admin.action(description=_("Redeliver (same delivery id)"))
+    def has_redeliver_permission(self, request: HttpRequest) -> bool:
+        # Managers only, as in the API: a redelivery sends customer data to another system.
+        return request.user.has_perm("helpdesk.change_webhooksubscription")
+
+    @admin.action(permissions=["redeliver"], description=_("Redeliver (same delivery id)"))
     def redeliver(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         run_service_per_object(
             self,
@@ -120,7 +131,11 @@ class CommerceWebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def payload_shown(self, delivery: CommerceWebhookDelivery) -> str:
         return json_block(delivery.payload)
 
-    @admin.action(description=_("Apply again"))
+    def has_apply_again_permission(self, request: HttpRequest) -> bool:
+        # Managers only: applying a shop's webhook again changes orders, refunds and parcels.
+        return request.user.has_perm("helpdesk.change_webhooksubscription")
+
+    @admin.action(permissions=["apply_again"], description=_("Apply again"))
     def apply_again(self, request: HttpRequest, queryset: QuerySet[CommerceWebhookDelivery]) -> None:
         def apply(delivery: Any) -> None:
             commerce_delivery_apply(delivery=delivery)

@@ -78,7 +78,9 @@ def _render(
     response.headers["Content-Language"] = language
     response.headers["Vary"] = "Accept-Language"
     # The signed token is in the address: it must not leak to the carrier's site or a logo host.
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # "same-origin", not "no-referrer": under no-referrer browsers send "Origin: null" with the
+    # look-up form's POST, which Django's CSRF check refuses (403).
+    response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 

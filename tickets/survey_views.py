@@ -162,8 +162,10 @@ def _render(
             status=status,
         )
     response.headers["Content-Language"] = page_language
-    # The signed token is in the address: it must not leak to a logo host.
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # The signed token is in the address: it must not leak to a logo host. "same-origin", not
+    # "no-referrer": under no-referrer browsers send "Origin: null" with the comment form's POST,
+    # which Django's CSRF check refuses (403).
+    response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 

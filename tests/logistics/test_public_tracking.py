@@ -109,7 +109,7 @@ def test_a_lookup_hit_opens_the_orders_signed_page_with_each_parcel(client, parc
     assert 'href="https://www.yuntrack.com/parcelTracking?id=YT2229521272164446"' in page.text
     assert "Lumen Home DE" in page.text
     assert "--brand: #aa3300" in page.text
-    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_a_wrong_email_and_an_unknown_order_get_the_same_page_in_the_same_time(client, parcel, settings):
