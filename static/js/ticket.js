@@ -91,6 +91,7 @@
 
   function apply(data) {
     var arrived = false;
+    var repliedBy = ""; // a colleague who answered the customer while this agent was writing
     var end = byId("conversation-end");
     (data.messages || []).forEach(function (item) {
       var element = live.fragment(item.html, "div");
@@ -102,7 +103,13 @@
       }
       conversation.insertBefore(element, end);
       live.flash(element, "msg-new");
-      if (String(item.author || "") !== me) arrived = true;
+      if (String(item.author || "") !== me) {
+        arrived = true;
+        if (item.author && element.dataset.direction === "outbound") {
+          var sender = element.querySelector(".msg-sender");
+          repliedBy = sender ? sender.textContent.trim() : "";
+        }
+      }
     });
     if (data.messages && data.messages.length) {
       var empty = conversation.querySelector(".conversation-empty");
@@ -118,7 +125,11 @@
       var seen = seenInput();
       if (seen && Number(seen.value) !== version) {
         if (composing()) {
-          showNotice(live.t(arrived ? "newMessage" : "changed"));
+          if (repliedBy) {
+            showNotice(live.t("colleagueReplied", { name: repliedBy }));
+          } else {
+            showNotice(live.t(arrived ? "newMessage" : "changed"));
+          }
         } else {
           acknowledge(); // nothing written yet: the agent reads the page as it is now
         }
