@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -399,6 +400,10 @@ class Translation(models.Model):
         return f"{self.source_language}→{self.target_language} {self.source_hash[:10]}"
 
 
+# How much earlier than its arrival a customer's message may stand in its conversation.
+WRITTEN_AT_MAX_EARLIER = dt.timedelta(days=2)
+
+
 class Message(models.Model):
     class Direction(models.TextChoices):
         INBOUND = "inbound", _("From the customer")
@@ -534,12 +539,25 @@ class Message(models.Model):
             ),
             # Replies still waiting to go out, for the sweep that queues them again.
             models.Index(
-                fields=["created_at"], condition=Q(delivery_status="queued"), name="message_delivery_queue_idx"
+                fields=["created_at"],
+                condition=Q(delivery_status="queued"),
+                name="message_delivery_queue_idx",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def written_at(self) -> dt.datetime:
+        """Where the message stands in its conversation: a customer's message when they wrote it
+        (it may arrive late, retried or reordered by a platform or a mail server), never later
+        than its arrival nor earlier than ``WRITTEN_AT_MAX_EARLIER`` before it (a sender's wrong
+        clock must not bury it under older replies); any other message when it was stored.
+        ``tickets.selectors.ticket_conversation`` orders by the same rule in SQL."""
+        if self.direction != Message.Direction.INBOUND or self.sent_at is None:
+            return self.created_at
+        return min(self.created_at, max(self.sent_at, self.created_at - WRITTEN_AT_MAX_EARLIER))
 
 
 def new_inbound_token() -> str:

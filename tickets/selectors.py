@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import connection
-from django.db.models import BooleanField, Case, F, Q, QuerySet, When
+from django.db.models import BooleanField, Case, DateTimeField, ExpressionWrapper, F, Q, QuerySet, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Least
+from django.db.models.functions import Greatest, Least
 
 from customers.models import Store, Tag
 from customers.selectors import store_list_for_user, tag_list
@@ -22,6 +22,7 @@ from helpdesk.access import Viewer, scope_to_user, visible_store_ids
 from returns.portal.links import portal_url_for_order
 from tickets.models import (
     OPEN_STATUSES,
+    WRITTEN_AT_MAX_EARLIER,
     Attachment,
     Channel,
     Intent,
@@ -311,14 +312,17 @@ def _decode_cursor(cursor: str) -> tuple[int, dt.datetime | None, int] | None:
 def ticket_conversation(*, ticket: Ticket) -> QuerySet[Message]:
     # In the order the messages were written, not the order they arrived: platforms and mail
     # servers retry and reorder, so a customer's earlier message can land after a later one.
-    # A customer's clock can only move a message earlier than its arrival, never later.
+    # The rule of ``Message.written_at``: never later than the arrival, and a sender's clock
+    # moves a message at most WRITTEN_AT_MAX_EARLIER earlier.
+    arrived = F("created_at")
+    earliest = ExpressionWrapper(arrived - WRITTEN_AT_MAX_EARLIER, output_field=DateTimeField())
     written = Case(
         When(
             direction=Message.Direction.INBOUND,
             sent_at__isnull=False,
-            then=Least(F("sent_at"), F("created_at")),
+            then=Least(Greatest(F("sent_at"), earliest), arrived),
         ),
-        default=F("created_at"),
+        default=arrived,
     )
     return (
         ticket.messages.select_related("author", "translation")

@@ -89,6 +89,20 @@
       });
   }
 
+  // A message that arrives late (a platform's retry, a slow mail relay) goes where it was written,
+  // as it will after a reload, not at the end.
+  function placeInConversation(element, end) {
+    var written = Date.parse(element.dataset.written || "");
+    var later = null;
+    if (!isNaN(written)) {
+      later = Array.prototype.find.call(conversation.querySelectorAll("article[data-written]"), function (node) {
+        return Date.parse(node.dataset.written) > written;
+      });
+    }
+    var before = later || end;
+    before.parentNode.insertBefore(element, before);
+  }
+
   function apply(data) {
     var arrived = false;
     var repliedBy = ""; // a colleague who answered the customer while this agent was writing
@@ -101,7 +115,7 @@
         existing.parentNode.replaceChild(element, existing);
         return;
       }
-      conversation.insertBefore(element, end);
+      placeInConversation(element, end);
       live.flash(element, "msg-new");
       if (String(item.author || "") !== me) {
         arrived = true;
