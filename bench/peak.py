@@ -18,6 +18,10 @@ docs/peak/peak-<date>.md and .png. Not a test: figures depend on the machine.
 
     .venv/bin/python bench/peak.py --multipliers 1 3 5 --stage-seconds 60 --agents 10
 
+``--server uvicorn`` runs uvicorn instead of daphne; ``--web-processes N`` runs N web processes
+(uvicorn ``--workers N``, or N daphne processes on consecutive ports, the requests and websocket
+clients spread across them; events cross processes through the Redis channel layer).
+
 Defaults: database hd_peak, Redis db 5 (cache, channel layer) and db 4 (broker), var/peak/ for
 the triage models, logs and static files (the first run trains the models: a few minutes);
 every setting can be overridden in the environment (e.g. DB_CONN_MAX_AGE=0). A rerun on the
@@ -155,22 +159,70 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def free_ports(count: int) -> int:
+    """The first of ``count`` consecutive free ports (N daphne processes)."""
+    for _ in range(100):
+        first = free_port()
+        try:
+            with contextlib.ExitStack() as stack:
+                for port in range(first, first + count):
+                    sock = stack.enter_context(socket.socket())
+                    sock.bind(("127.0.0.1", port))
+            return first
+        except (OSError, OverflowError):
+            continue
+    raise SystemExit(f"no {count} consecutive free ports")
+
+
 # --- the stack --------------------------------------------------------------------------------
 
 
 class Stack:
-    """daphne, two Celery workers and beat, each in its own session so one TERM stops its children."""
+    """daphne (or uvicorn), two Celery workers and beat, each in its own session so one TERM stops
+    its children.
 
-    def __init__(self, log_dir: Path, port: int) -> None:
+    ``web_processes`` > 1: with daphne, that many daphne processes on consecutive ports from
+    ``port`` (``ports``; the load generator spreads requests and websocket clients across them);
+    with uvicorn, one ``--workers N`` master on ``port`` (its workers share the socket)."""
+
+    def __init__(self, log_dir: Path, port: int, server: str = "daphne", web_processes: int = 1) -> None:
         self.log_dir = log_dir
         self.port = port
+        self.server = server
+        self.web_processes = web_processes
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    @property
+    def ports(self) -> list[int]:
+        """The ports clients may use: one per daphne process, uvicorn's one."""
+        if self.server == "daphne":
+            return [self.port + i for i in range(self.web_processes)]
+        return [self.port]
+
+    def web_commands(self) -> dict[str, list[str]]:
+        venv = str(VENV_BIN)
+        if self.server == "uvicorn":
+            # Django's ASGI app has no lifespan; 127.0.0.1 (the load generator) may set X-Forwarded-For.
+            return {
+                "web": [f"{venv}/uvicorn", "--host", "127.0.0.1", "--port", str(self.port),
+                        "--workers", str(self.web_processes), "--proxy-headers",
+                        "--forwarded-allow-ips", "127.0.0.1", "--lifespan", "off", "--no-access-log",
+                        "--log-level", "warning", "helpdesk.asgi:application"],
+            }  # fmt: skip
+        if self.server != "daphne":
+            raise ValueError(f"unknown server {self.server!r}")
+        return {
+            ("web" if i == 0 else f"web{i + 1}"): [
+                f"{venv}/daphne", "--bind", "127.0.0.1", "--port", str(port), "--proxy-headers",
+                "helpdesk.asgi:application",
+            ]
+            for i, port in enumerate(self.ports)
+        }  # fmt: skip
 
     def start(self) -> None:
         venv = str(VENV_BIN)
         commands = {
-            "web": [f"{venv}/daphne", "--bind", "127.0.0.1", "--port", str(self.port), "--proxy-headers",
-                    "helpdesk.asgi:application"],
+            **self.web_commands(),
             "worker1": [f"{venv}/celery", "--app", "helpdesk", "worker", "--loglevel", "WARNING",
                         "--concurrency", "2", "--without-gossip", "--without-mingle", "-n", "peak1@%h"],
             "worker2": [f"{venv}/celery", "--app", "helpdesk", "worker", "--loglevel", "WARNING",
@@ -197,10 +249,13 @@ class Stack:
                     tail = (self.log_dir / f"{name}.log").read_text(errors="replace")[-3000:]
                     raise SystemExit(f"{name} exited:\n{tail}")
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=5) as answer:
-                    report = json.load(answer)
-                    if report.get("worker", {}).get("ok"):
-                        return report
+                reports = []
+                for port in self.ports:  # every daphne process answers before the run starts
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+                        reports.append(json.load(answer))
+                report = reports[0]
+                if all(r.get("worker", {}).get("ok") for r in reports):
+                    return report
             except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
                 pass
             time.sleep(1)
@@ -437,22 +492,34 @@ def email_raw(uid: str, to: str, subject: str, body: str) -> tuple[bytes, str]:
 
 
 class Load:
-    def __init__(self, fixture: Fixture, base: str, run: Run, seed: int) -> None:
+    def __init__(
+        self, fixture: Fixture, base: str, run: Run, seed: int, bases: list[str] | None = None
+    ) -> None:
         import httpx
 
         self.fixture = fixture
         self.base = base
         self.run = run
         self.rng = random.Random(seed)
-        self.http = httpx.AsyncClient(
-            base_url=base,
-            timeout=30,
-            limits=httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=64),
-        )
+        # One client per web process (N daphne processes on N ports); requests go round-robin.
+        self.clients = [
+            httpx.AsyncClient(
+                base_url=b,
+                timeout=30,
+                limits=httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=64),
+            )
+            for b in (bases or [base])
+        ]
+        self.http = self.clients[0]
+        self.next_client = itertools.cycle(self.clients)
         self.slots = asyncio.Semaphore(MAX_IN_FLIGHT)
         self.tasks: set[asyncio.Task[None]] = set()
         self.counter = 0
         self.tracking_numbers: list[str] = []
+
+    async def aclose(self) -> None:
+        for client in self.clients:
+            await client.aclose()
 
     def spawn(self, coroutine: Any) -> None:
         task = asyncio.create_task(coroutine)
@@ -465,7 +532,7 @@ class Load:
         async with self.slots:
             started = time.monotonic()
             try:
-                response = await self.http.request(method, url, **kwargs)
+                response = await next(self.next_client).request(method, url, **kwargs)
                 status = response.status_code
             except Exception as error:  # a refused or timed-out connection is an error of the run
                 response, status = None, 0
@@ -728,7 +795,8 @@ async def sample_backlog(run: Run, stop: asyncio.Event, since: dt.datetime) -> N
             await asyncio.wait_for(stop.wait(), timeout=1)
 
 
-async def warm_up(fixture: Fixture, port: int, messages: int = 12, timeout: float = 300) -> None:
+async def warm_up(fixture: Fixture, port: int, messages: int = 12, timeout: float = 300,
+                  ports: list[int] | None = None) -> None:  # fmt: skip
     """A few messages first, not counted: each worker process loads the triage models on its
     first message (tens of seconds), which is start-up, not the peak."""
     from django.utils import timezone
@@ -738,9 +806,10 @@ async def warm_up(fixture: Fixture, port: int, messages: int = 12, timeout: floa
     since = timezone.now()
     print(f"warming up: {messages} messages, waiting for their triage…", flush=True)
     scratch = Run(t0=time.monotonic())
-    load = Load(fixture, f"http://127.0.0.1:{port}", scratch, seed=0)
+    bases = [f"http://127.0.0.1:{p}" for p in ports or [port]]
+    load = Load(fixture, bases[0], scratch, seed=0, bases=bases)
     await asyncio.gather(*(load.inbound(-1) for _ in range(messages)))
-    await load.http.aclose()
+    await load.aclose()
     deadline = time.monotonic() + timeout
 
     def pending() -> int:
@@ -755,23 +824,27 @@ async def warm_up(fixture: Fixture, port: int, messages: int = 12, timeout: floa
 
 
 async def scenario(fixture: Fixture, port: int, rates: list[float], seconds: float, seed: int,
-                   drain_seconds: float) -> Run:  # fmt: skip
+                   drain_seconds: float, ports: list[int] | None = None) -> Run:  # fmt: skip
     from django.utils import timezone
 
+    ports = ports or [port]
     run = Run(t0=time.monotonic())
-    await warm_up(fixture, port)
+    await warm_up(fixture, port, ports=ports)
     run.t0 = time.monotonic()
     stop_agents, stop_sampling = asyncio.Event(), asyncio.Event()
     readies = [asyncio.Event() for _ in fixture.agent_cookies]
     agents = [
         asyncio.create_task(
-            agent_client(i, port, fixture.session_cookie_name, cookie, run, readies[i], stop_agents)
+            agent_client(
+                i, ports[i % len(ports)], fixture.session_cookie_name, cookie, run, readies[i], stop_agents
+            )
         )
         for i, (_user, cookie) in enumerate(fixture.agent_cookies)
     ]
     await asyncio.wait_for(asyncio.gather(*(ready.wait() for ready in readies)), timeout=30)
     sampler = asyncio.create_task(sample_backlog(run, stop_sampling, timezone.now()))
-    load = Load(fixture, f"http://127.0.0.1:{port}", run, seed)
+    bases = [f"http://127.0.0.1:{p}" for p in ports]
+    load = Load(fixture, bases[0], run, seed, bases=bases)
     for index, rate in enumerate(rates):
         print(f"stage {index + 1}: {rate:.2f} messages/s for {seconds:.0f} s", flush=True)
         await load.stage(index, rate, seconds)
@@ -787,7 +860,7 @@ async def scenario(fixture: Fixture, port: int, rates: list[float], seconds: flo
     stop_agents.set()
     stop_sampling.set()
     await asyncio.gather(*agents, sampler, return_exceptions=True)
-    await load.http.aclose()
+    await load.aclose()
     return run
 
 
@@ -955,8 +1028,9 @@ def write_report(path: Path, png: Path, args: argparse.Namespace, run: Run, figu
         f"# Holiday peak — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"`bench/peak.py --normal-rate {args.normal_rate} --multipliers {' '.join(map(str, args.multipliers))} "
-        f"--stage-seconds {args.stage_seconds} --agents {args.agents}` on {os.cpu_count()} CPU cores: "
-        f"daphne (1 process), two Celery workers (concurrency 2 each), beat, "
+        f"--stage-seconds {args.stage_seconds} --agents {args.agents} --server {args.server} "
+        f"--web-processes {args.web_processes}` on {os.cpu_count()} CPU cores: "
+        f"{args.server} ({args.web_processes} web process{'es' if args.web_processes > 1 else ''}), two Celery workers (concurrency 2 each), beat, "
         f"{connection.vendor} ({connection.settings_dict['NAME']}, persistent connections "
         f"{connection.settings_dict['CONN_MAX_AGE']} s), Redis. Inbound mix: "
         + ", ".join(f"{channel} {share}%" for channel, share in CHANNEL_MIX.items())
@@ -1023,6 +1097,9 @@ def main() -> None:
     parser.add_argument("--var-dir", type=Path, default=REPO / "var" / "peak")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "peak")
     parser.add_argument("--skip-prepare", action="store_true", help="the database is migrated and seeded")
+    parser.add_argument("--server", choices=["daphne", "uvicorn"], default="daphne", help="the ASGI server")
+    parser.add_argument("--web-processes", type=int, default=1,
+                        help="uvicorn --workers N, or N daphne processes on consecutive ports")  # fmt: skip
     args = parser.parse_args()
 
     configure_environment(args.var_dir.resolve())
@@ -1037,14 +1114,19 @@ def main() -> None:
     django.setup()
     logging.getLogger("httpx").setLevel(logging.WARNING)
     fixture = prepare_fixture(args.agents)
-    port = free_port()
-    stack = Stack(args.var_dir / "logs", port)
-    print(f"starting daphne on :{port}, two workers and beat (logs in {stack.log_dir})…", flush=True)
+    port = free_ports(args.web_processes) if args.server == "daphne" else free_port()
+    stack = Stack(args.var_dir / "logs", port, server=args.server, web_processes=args.web_processes)
+    print(f"starting {args.server} ×{args.web_processes} on :{','.join(map(str, stack.ports))}, two workers "
+          f"and beat (logs in {stack.log_dir})…", flush=True)  # fmt: skip
     stack.start()
     try:
         health = stack.wait_healthy()
         rates = [args.normal_rate * m for m in args.multipliers]
-        run = asyncio.run(scenario(fixture, port, rates, args.stage_seconds, args.seed, args.drain_seconds))
+        run = asyncio.run(
+            scenario(
+                fixture, port, rates, args.stage_seconds, args.seed, args.drain_seconds, ports=stack.ports
+            )
+        )
     finally:
         stack.stop()
     accounted = account_for_messages(run)

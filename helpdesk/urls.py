@@ -9,6 +9,9 @@ from django.views.generic import RedirectView
 from helpdesk import views
 from tickets import action_views as ticket_actions
 
+# 503 rather than 500 while the database restarts (senders retry a 503).
+handler500 = "helpdesk.views.server_error"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="tickets:inbox", permanent=False)),
     path("healthz", views.healthz, name="healthz"),

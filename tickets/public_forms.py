@@ -7,6 +7,7 @@ message), and a per-address rate limit in the cache.
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import time
 import uuid
@@ -20,8 +21,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from redis.exceptions import RedisError
 
 from tickets.ingest.inbound import InboundAttachment
+
+logger = logging.getLogger(__name__)
 
 FORM_SALT = "tickets.contact.form"
 FORM_MAX_AGE = 24 * 3600  # a form left open longer is shown again with a fresh token
@@ -33,14 +37,22 @@ def new_form_token() -> str:
 
 
 def rate_limit_exceeded(address: str) -> bool:
-    """Count one submission from ``address``; True once it is past the limit for the window."""
+    """Count one submission from ``address``; True once it is past the limit for the window.
+
+    With the cache unreachable (Redis restarting) the submission is not counted and passes: the
+    honeypot and the signed token still stand, and a customer's message is worth more than a
+    few minutes without the limit (a 500 would lose it)."""
     key = f"contact-form:rate:{address}"
-    cache.add(key, 0, timeout=settings.CONTACT_FORM_RATE_WINDOW)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.CONTACT_FORM_RATE_WINDOW)
-        count = 1
+        cache.add(key, 0, timeout=settings.CONTACT_FORM_RATE_WINDOW)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=settings.CONTACT_FORM_RATE_WINDOW)
+            count = 1
+    except (RedisError, OSError) as error:
+        logger.warning("contact form rate limit skipped: the cache is unreachable (%s)", error)
+        return False
     return count > settings.CONTACT_FORM_RATE_LIMIT
 
 

@@ -116,7 +116,7 @@ def test_the_beat_task_triages_a_message_whose_task_was_lost(nlp_models, store_e
     message = waiting_message(store_eu, team_eu)
     Message.objects.filter(pk=message.pk).update(created_at=timezone.now() - dt.timedelta(minutes=5))
 
-    assert triage_pending_requeue.delay().get() == 1  # eager here; a worker in production
+    assert triage_pending_requeue() == 1  # eager here; a worker in production
 
     message.refresh_from_db()
     assert message.triage_status == Message.Triage.DONE
@@ -170,8 +170,8 @@ def test_a_reply_whose_sending_task_was_lost_goes_out_once_from_the_sweep(
     )
     Message.objects.filter(pk=reply.pk).update(created_at=timezone.now() - dt.timedelta(minutes=45))
 
-    assert replies_queued_requeue.delay().get() == 1
-    assert replies_queued_requeue.delay().get() == 0
+    assert replies_queued_requeue() == 1
+    assert replies_queued_requeue() == 0
 
     reply.refresh_from_db()
     assert reply.delivery_status == Message.Delivery.SENT

@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0008_order_platform_id'),
-        ('tickets', '0013_routing_rules'),
+        ("customers", "0008_order_platform_id"),
+        ("tickets", "0013_routing_rules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(condition=models.Q(('delivery_status', 'queued')), fields=['created_at'], name='message_delivery_queue_idx'),
+            model_name="message",
+            index=models.Index(
+                condition=models.Q(("delivery_status", "queued")),
+                fields=["created_at"],
+                name="message_delivery_queue_idx",
+            ),
         ),
     ]
