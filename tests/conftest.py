@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from celery import _state as celery_state
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.utils import translation
@@ -45,6 +46,16 @@ def _each_test_starts_in_the_default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _each_test_may_wait_for_an_eager_result():
+    """An eager task raises Celery's process-wide "a join would block" flag while it runs and
+    puts back what it saw on entry. Two threads running eager tasks at once (concurrent
+    deliveries, the live server) can put back the other's raised flag, and every later
+    `.delay().get()` in the process then fails with "Never call result.get() within a task"."""
+    yield
+    celery_state._set_task_join_will_block(False)
 
 
 @pytest.fixture
