@@ -491,6 +491,49 @@ def email_raw(uid: str, to: str, subject: str, body: str) -> tuple[bytes, str]:
 # --- the load ---------------------------------------------------------------------------------
 
 
+@dataclass
+class ContactSubmission:
+    """One customer's contact-form post, sent from their own address (daphne and uvicorn run
+    behind --proxy-headers), shown a minute ago so the form's too-fast trap lets it through, and
+    named by its nonce: a retry posts the same submission, so the same external id."""
+
+    url: str
+    address: str
+    external_id: str
+    fields: dict[str, str]
+
+    def post(self, page: Any, base: str) -> tuple[dict[str, str], dict[str, str]]:
+        """The form data and headers of the post that follows ``page``, the form as loaded."""
+        text = page.text if page is not None else ""
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text)
+        cookie = page.cookies.get("csrftoken", "") if page is not None else ""
+        form = {"csrfmiddlewaretoken": match.group(1) if match else "", **self.fields}
+        headers = {"X-Forwarded-For": self.address, "Referer": f"{base}{self.url}", "Cookie": f"csrftoken={cookie}"}
+        return form, headers
+
+
+def contact_submission(rng: random.Random, contact_key: str, uid: str, subject: str, body: str) -> ContactSubmission:
+    from django.core import signing
+
+    from tickets.public_forms import FORM_SALT
+    from tickets.services.contact import contact_external_id
+
+    nonce = uuid.uuid4().hex
+    return ContactSubmission(
+        url=f"/contact/{contact_key}/",
+        address=f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+        external_id=contact_external_id(nonce),
+        fields={
+            "name": "Alex Example",
+            "email": f"customer.{uid}@customer.example",
+            "subject": subject[:200],
+            "message": body,
+            "token": signing.dumps({"n": nonce, "t": time.time() - 60}, salt=FORM_SALT),
+            "fax_number": "",
+        },
+    )
+
+
 class Load:
     def __init__(
         self, fixture: Fixture, base: str, run: Run, seed: int, bases: list[str] | None = None
@@ -582,37 +625,16 @@ class Load:
                          headers=platform_headers(channel, data))  # fmt: skip
 
     async def contact(self, stage: int, uid: str, subject: str, body: str) -> tuple[Sent, Any]:
-        """A customer loads the form (its CSRF cookie), types for a while, sends it; each customer
-        from their own address, as the peak's customers are (daphne runs with --proxy-headers)."""
-        from django.core import signing
-
-        from tickets.public_forms import FORM_SALT
-        from tickets.services.contact import contact_external_id
-
-        address = f"10.{self.rng.randrange(256)}.{self.rng.randrange(256)}.{self.rng.randrange(1, 255)}"
-        url = f"/contact/{self.fixture.contact_key}/"
-        page, _ = await self.timed("contact page", stage, "GET", url, headers={"X-Forwarded-For": address})
-        match = re.search(
-            r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text if page is not None else ""
+        """A customer loads the form (its CSRF cookie), types for a while, sends it."""
+        submission = contact_submission(self.rng, self.fixture.contact_key, uid, subject, body)
+        page, _ = await self.timed(
+            "contact page", stage, "GET", submission.url, headers={"X-Forwarded-For": submission.address}
         )
-        nonce = uuid.uuid4().hex
-        token = signing.dumps({"n": nonce, "t": time.time() - 60}, salt=FORM_SALT)  # shown a minute ago
-        sent = Sent("web_form", contact_external_id(nonce), 0.0, stage)
-        form = {
-            "csrfmiddlewaretoken": match.group(1) if match else "",
-            "name": "Alex Example",
-            "email": f"customer.{uid}@customer.example",
-            "subject": subject[:200],
-            "message": body,
-            "token": token,
-            "fax_number": "",
-        }
-        csrf_cookie = page.cookies.get("csrftoken", "") if page is not None else ""
+        sent = Sent("web_form", submission.external_id, 0.0, stage)
+        form, headers = submission.post(page, self.base)
         response, sent.started = await self.timed(
-            "contact form", stage, "POST", url, data=form,
-            headers={"X-Forwarded-For": address, "Referer": f"{self.base}{url}",
-                     "Cookie": f"csrftoken={csrf_cookie}"},
-        )  # fmt: skip
+            "contact form", stage, "POST", submission.url, data=form, headers=headers
+        )
         if response is not None and response.status_code == 302:
             response.status_code = 202  # sent: the form redirects to its confirmation
         return sent, response

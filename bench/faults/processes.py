@@ -48,7 +48,6 @@ import hashlib
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import subprocess
@@ -68,6 +67,7 @@ from bench.peak import (  # noqa: E402 - after the path
     REDELIVER_SHARE,
     Stack,
     configure_environment,
+    contact_submission,
     customer_text,
     email_raw,
     free_port,
@@ -331,38 +331,17 @@ class Sender:
 
     def _contact(self, uid: str, subject: str, body: str) -> tuple[Item, Any]:
         """The form (its CSRF cookie), then the post; a retry loads the form again and posts the
-        same submission (same nonce, so the same external id)."""
-        from django.core import signing
-
-        from tickets.public_forms import FORM_SALT
-        from tickets.services.contact import contact_external_id
-
-        address = f"10.{self.rng.randrange(256)}.{self.rng.randrange(256)}.{self.rng.randrange(1, 255)}"
-        url = f"/contact/{self.fixture.contact_key}/"
-        nonce = uuid.uuid4().hex
-        token = signing.dumps({"n": nonce, "t": time.time() - 60}, salt=FORM_SALT)
-        item = Item("web_form", contact_external_id(nonce))
+        same submission."""
+        submission = contact_submission(self.rng, self.fixture.contact_key, uid, subject, body)
+        item = Item("web_form", submission.external_id)
 
         async def send() -> int:
-            page = await self._attempt(item, "GET", url, headers={"X-Forwarded-For": address})
+            page = await self._attempt(item, "GET", submission.url, headers={"X-Forwarded-For": submission.address})
             if page is None or page.status_code != 200:
                 return page.status_code if page is not None else 0
             item.attempts.pop()  # the form's page is not a delivery attempt
-            match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-            form = {
-                "csrfmiddlewaretoken": match.group(1) if match else "",
-                "name": "Alex Example",
-                "email": f"customer.{uid}@customer.example",
-                "subject": subject[:200],
-                "message": body,
-                "token": token,
-                "fax_number": "",
-            }
-            response = await self._attempt(
-                item, "POST", url, data=form,
-                headers={"X-Forwarded-For": address, "Referer": f"{self.base}{url}",
-                         "Cookie": f"csrftoken={page.cookies.get('csrftoken', '')}"},
-            )  # fmt: skip
+            form, headers = submission.post(page, self.base)
+            response = await self._attempt(item, "POST", submission.url, data=form, headers=headers)
             return response.status_code if response is not None else 0
 
         return item, send
