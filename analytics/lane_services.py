@@ -12,12 +12,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
 
 from analytics.logistics_selectors import anomaly_counts
 from analytics.models import AnomalyDay, LaneDay
-from analytics.rollup_refresh import RefreshWindow, planner_jit_off, rollup_refresh, rollup_rows_replace
-from analytics.services import rollup_time_zone
+from analytics.rollup_refresh import RefreshWindow, rollup_rows_replace, rollups_refresh_in_turn
 from logistics.models import Shipment, ShipmentAnomaly, TrackingStatus
 from logistics.services.lanes import LOST_SUB_STATUSES, finished_parcels
 
@@ -112,15 +110,10 @@ def lane_rollups_refresh(*, days: int | None = 3, now: dt.datetime | None = None
     """Recount ``LaneDay`` for the parcels finished in the last ``days`` days (today included),
     then ``AnomalyDay``; ``None``: everything. The first refresh (or one after ``TIME_ZONE``
     changed) recounts everything. Running it twice gives the same rows. Returns the rows written."""
-    now = now or timezone.now()
-    tz = rollup_time_zone()
-    planner_jit_off()
-    return sum(
-        rollup_refresh(name, days=days, now=now, tz=tz, recount=recount)
-        for name, recount in (
-            (LaneDay.LANES, _recount_lane_days),
-            (AnomalyDay.ANOMALIES, _recount_anomaly_days),
-        )
+    return rollups_refresh_in_turn(
+        ((LaneDay.LANES, _recount_lane_days), (AnomalyDay.ANOMALIES, _recount_anomaly_days)),
+        days=days,
+        now=now,
     )
 
 

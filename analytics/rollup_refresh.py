@@ -8,6 +8,7 @@ are stale, how they are written) is a function of the ``RefreshWindow`` handed t
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -62,6 +63,10 @@ class RefreshWindow:
         return rows if self.since_day is None else rows.filter(day__gte=self.since_day)
 
 
+def rollup_time_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
 def planner_jit_off() -> None:
     """Turn PostgreSQL's JIT off for the current transaction: the planner overestimates the
     rollups' grouped counts and JIT-compiles them, which takes longer than the counting itself."""
@@ -97,6 +102,20 @@ def rollup_refresh(
     state.time_zone = settings.TIME_ZONE
     state.save(update_fields=["refreshed_at", "time_zone"])
     return written
+
+
+def rollups_refresh_in_turn(
+    recounts: Sequence[tuple[str, Callable[[RefreshWindow], int]]],
+    *,
+    days: int | None,
+    now: dt.datetime | None,
+) -> int:
+    """``rollup_refresh`` each (state name, recount) pair in turn, on one clock and in the
+    rollups' time zone, with the planner's JIT off; returns the rows written."""
+    now = now or timezone.now()
+    tz = rollup_time_zone()
+    planner_jit_off()
+    return sum(rollup_refresh(name, days=days, now=now, tz=tz, recount=recount) for name, recount in recounts)
 
 
 def rollup_rows_replace(stale: QuerySet[M], rows: Sequence[M]) -> int:

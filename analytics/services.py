@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
@@ -29,9 +27,9 @@ from analytics.returns_selectors import NOT_SOLD, PRODUCT_COMPLAINT_INTENTS, ret
 from analytics.rollup_refresh import (
     BATCH_SIZE,
     RefreshWindow,
-    planner_jit_off,
-    rollup_refresh,
     rollup_rows_replace,
+    rollup_time_zone,
+    rollups_refresh_in_turn,
 )
 from analytics.ticket_selectors import (
     PROACTIVE_SOURCE,
@@ -59,10 +57,6 @@ _COUNTS = (
     "foreign_messages",
     "translated_messages",
 )
-
-
-def rollup_time_zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def _key(row: dict[str, Any], prefix: str = "") -> tuple[Any, ...]:
@@ -268,17 +262,15 @@ def rollups_refresh(*, days: int | None = 3, now: dt.datetime | None = None) -> 
     gives the same rows; concurrent runs wait for each other on the state rows. Returns the
     rows written.
     """
-    now = now or timezone.now()
-    tz = rollup_time_zone()
-    planner_jit_off()
-    return sum(
-        rollup_refresh(name, days=days, now=now, tz=tz, recount=recount)
-        for name, recount in (
+    return rollups_refresh_in_turn(
+        (
             (RollupState.DAILY, _recount_ticket_days),
             (RollupState.ORDER_LINES, _recount_order_line_days),
             (RollupState.ORDER_TICKETS, _recount_order_ticket_days),
             (RollupState.RETURN_LINES, _recount_return_line_days),
-        )
+        ),
+        days=days,
+        now=now,
     )
 
 
