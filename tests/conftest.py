@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import os
 from dataclasses import replace
@@ -12,11 +13,20 @@ import pytest
 from celery import _state as celery_state
 from django.apps import apps
 from django.contrib.auth.models import Group
-from django.utils import translation
+from django.utils import timezone, translation
 
 from customers.models import Platform
 from helpdesk.nlp import artefacts, loading, training
-from tests.factories import AgentProfileFactory, StoreFactory, TeamFactory, TicketFactory, UserFactory
+from tests.factories import (
+    AgentProfileFactory,
+    CustomerFactory,
+    StoreFactory,
+    SurveyFactory,
+    TeamFactory,
+    TicketFactory,
+    UserFactory,
+)
+from tickets.models import Survey, Ticket
 
 
 def role(name: str) -> Group:
@@ -129,6 +139,23 @@ def ticket_eu(store_eu, team_eu):
 @pytest.fixture
 def ticket_us(store_us, team_us):
     return TicketFactory(store=store_us, team=team_us, subject="Package never arrived")
+
+
+@pytest.fixture
+def survey(store_eu, team_eu, agent_eu):
+    """A German customer's survey, sent after their ticket was solved a week ago."""
+    customer = CustomerFactory(display_name="Jonas Weber", email="jonas.weber@example.de")
+    ticket = TicketFactory(
+        store=store_eu,
+        team=team_eu,
+        customer=customer,
+        assignee=agent_eu,
+        status=Ticket.Status.SOLVED,
+        created_at=timezone.now() - dt.timedelta(days=9),
+        solved_at=timezone.now() - dt.timedelta(days=7),
+        language="de",
+    )
+    return SurveyFactory(ticket=ticket, status=Survey.Status.SENT, sent_at=timezone.now())
 
 
 # Tests that run the app in another process (daphne, a Celery worker) ---------------------------

@@ -4,32 +4,11 @@ comment form on the page it opens is accepted (a Referrer-Policy of no-referrer 
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlsplit
 
-import pytest
-from django.utils import timezone
-
 from tests.e2e.conftest import SERVER_SECRET_KEY
-from tests.factories import CustomerFactory, SurveyFactory, TicketFactory
-from tickets.models import Survey, SurveyResponse, Ticket
+from tickets.models import SurveyResponse
 from tickets.services.surveys import survey_link
-
-
-@pytest.fixture
-def survey(store_eu, team_eu, agent_eu):
-    customer = CustomerFactory(display_name="Jonas Weber", email="jonas.weber@example.de")
-    ticket = TicketFactory(
-        store=store_eu,
-        team=team_eu,
-        customer=customer,
-        assignee=agent_eu,
-        status=Ticket.Status.SOLVED,
-        created_at=timezone.now() - dt.timedelta(days=9),
-        solved_at=timezone.now() - dt.timedelta(days=7),
-        language="de",
-    )
-    return SurveyFactory(ticket=ticket, status=Survey.Status.SENT, sent_at=timezone.now())
 
 
 def on(server, url: str) -> str:

@@ -11,27 +11,10 @@ import time_machine
 from django.core import signing
 from django.utils import timezone
 
-from tests.factories import CustomerFactory, SurveyFactory, TicketFactory
-from tickets.models import Survey, SurveyOptOut, SurveyResponse, Ticket
+from tickets.models import Survey, SurveyOptOut, SurveyResponse
 from tickets.services.surveys import LINK_SALT, survey_link
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def survey(store_eu, team_eu, agent_eu):
-    customer = CustomerFactory(display_name="Jonas Weber", email="jonas.weber@example.de")
-    ticket = TicketFactory(
-        store=store_eu,
-        team=team_eu,
-        customer=customer,
-        assignee=agent_eu,
-        status=Ticket.Status.SOLVED,
-        created_at=timezone.now() - dt.timedelta(days=9),
-        solved_at=timezone.now() - dt.timedelta(days=7),
-        language="de",
-    )
-    return SurveyFactory(ticket=ticket, status=Survey.Status.SENT, sent_at=timezone.now())
 
 
 def path_of(url: str) -> str:
