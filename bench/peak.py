@@ -185,11 +185,14 @@ class Stack:
     ``port`` (``ports``; the load generator spreads requests and websocket clients across them);
     with uvicorn, one ``--workers N`` master on ``port`` (its workers share the socket)."""
 
-    def __init__(self, log_dir: Path, port: int, server: str = "daphne", web_processes: int = 1) -> None:
+    def __init__(
+        self, log_dir: Path, port: int, server: str = "daphne", web_processes: int = 1, worker_nice: int = 0
+    ) -> None:
         self.log_dir = log_dir
         self.port = port
         self.server = server
         self.web_processes = web_processes
+        self.worker_nice = worker_nice
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
 
     @property
@@ -221,11 +224,14 @@ class Stack:
 
     def start(self) -> None:
         venv = str(VENV_BIN)
+        # Workers at a lower priority leave the web processes the CPU they need to answer at once;
+        # triage waits a little longer instead.
+        nice = ["nice", "-n", str(self.worker_nice)] if self.worker_nice else []
         commands = {
             **self.web_commands(),
-            "worker1": [f"{venv}/celery", "--app", "helpdesk", "worker", "--loglevel", "WARNING",
+            "worker1": [*nice, f"{venv}/celery", "--app", "helpdesk", "worker", "--loglevel", "WARNING",
                         "--concurrency", "2", "--without-gossip", "--without-mingle", "-n", "peak1@%h"],
-            "worker2": [f"{venv}/celery", "--app", "helpdesk", "worker", "--loglevel", "WARNING",
+            "worker2": [*nice, f"{venv}/celery", "--app", "helpdesk", "worker", "--loglevel", "WARNING",
                         "--concurrency", "2", "--without-gossip", "--without-mingle", "-n", "peak2@%h"],
             "beat": [f"{venv}/celery", "--app", "helpdesk", "beat", "--loglevel", "WARNING",
                      "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler", "--pidfile="],
@@ -508,11 +514,17 @@ class ContactSubmission:
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text)
         cookie = page.cookies.get("csrftoken", "") if page is not None else ""
         form = {"csrfmiddlewaretoken": match.group(1) if match else "", **self.fields}
-        headers = {"X-Forwarded-For": self.address, "Referer": f"{base}{self.url}", "Cookie": f"csrftoken={cookie}"}
+        headers = {
+            "X-Forwarded-For": self.address,
+            "Referer": f"{base}{self.url}",
+            "Cookie": f"csrftoken={cookie}",
+        }
         return form, headers
 
 
-def contact_submission(rng: random.Random, contact_key: str, uid: str, subject: str, body: str) -> ContactSubmission:
+def contact_submission(
+    rng: random.Random, contact_key: str, uid: str, subject: str, body: str
+) -> ContactSubmission:
     from django.core import signing
 
     from tickets.public_forms import FORM_SALT
@@ -1051,8 +1063,9 @@ def write_report(path: Path, png: Path, args: argparse.Namespace, run: Run, figu
         "",
         f"`bench/peak.py --normal-rate {args.normal_rate} --multipliers {' '.join(map(str, args.multipliers))} "
         f"--stage-seconds {args.stage_seconds} --agents {args.agents} --server {args.server} "
-        f"--web-processes {args.web_processes}` on {os.cpu_count()} CPU cores: "
-        f"{args.server} ({args.web_processes} web process{'es' if args.web_processes > 1 else ''}), two Celery workers (concurrency 2 each), beat, "
+        f"--web-processes {args.web_processes} --worker-nice {args.worker_nice}` on {os.cpu_count()} CPU cores: "
+        f"{args.server} ({args.web_processes} web process{'es' if args.web_processes > 1 else ''}), "
+        f"two Celery workers (concurrency 2 each{f', nice {args.worker_nice}' if args.worker_nice else ''}), beat, "
         f"{connection.vendor} ({connection.settings_dict['NAME']}, persistent connections "
         f"{connection.settings_dict['CONN_MAX_AGE']} s), Redis. Inbound mix: "
         + ", ".join(f"{channel} {share}%" for channel, share in CHANNEL_MIX.items())
@@ -1122,6 +1135,10 @@ def main() -> None:
     parser.add_argument("--server", choices=["daphne", "uvicorn"], default="daphne", help="the ASGI server")
     parser.add_argument("--web-processes", type=int, default=1,
                         help="uvicorn --workers N, or N daphne processes on consecutive ports")  # fmt: skip
+    parser.add_argument("--worker-nice", type=int, default=0, help="run the Celery workers under nice -n N")
+    parser.add_argument(
+        "--label", default="", help="appended to the report's file names: peak-<date>-<label>"
+    )
     args = parser.parse_args()
 
     configure_environment(args.var_dir.resolve())
@@ -1137,7 +1154,13 @@ def main() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     fixture = prepare_fixture(args.agents)
     port = free_ports(args.web_processes) if args.server == "daphne" else free_port()
-    stack = Stack(args.var_dir / "logs", port, server=args.server, web_processes=args.web_processes)
+    stack = Stack(
+        args.var_dir / "logs",
+        port,
+        server=args.server,
+        web_processes=args.web_processes,
+        worker_nice=args.worker_nice,
+    )
     print(f"starting {args.server} ×{args.web_processes} on :{','.join(map(str, stack.ports))}, two workers "
           f"and beat (logs in {stack.log_dir})…", flush=True)  # fmt: skip
     stack.start()
@@ -1154,7 +1177,7 @@ def main() -> None:
     accounted = account_for_messages(run)
     figures = stage_figures(run, len(fixture.agent_cookies))
     args.out.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d") + (f"-{args.label}" if args.label else "")
     png = args.out / f"peak-{stamp}.png"
     plot(run, figures, png)
     print(write_report(args.out / f"peak-{stamp}.md", png, args, run, figures, accounted, health))

@@ -336,7 +336,9 @@ class Sender:
         item = Item("web_form", submission.external_id)
 
         async def send() -> int:
-            page = await self._attempt(item, "GET", submission.url, headers={"X-Forwarded-For": submission.address})
+            page = await self._attempt(
+                item, "GET", submission.url, headers={"X-Forwarded-For": submission.address}
+            )
             if page is None or page.status_code != 200:
                 return page.status_code if page is not None else 0
             item.attempts.pop()  # the form's page is not a delivery attempt
