@@ -99,7 +99,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             call=lambda delivery: webhook_redeliver(delivery=delivery),
-            done_message=_("%(count)d deliveries queued to be sent again."),
+            done_message=_("Deliveries queued to be sent again: %(count)d."),
         )
 
 
@@ -145,5 +145,5 @@ class CommerceWebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             request,
             queryset.select_related("store"),
             call=apply,
-            done_message=_("%(count)d deliveries applied again."),
+            done_message=_("Deliveries applied again: %(count)d."),
         )

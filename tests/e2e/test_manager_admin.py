@@ -255,7 +255,7 @@ def test_a_manager_redelivers_a_failed_webhook_and_revokes_an_api_token(
             [failed],
             "redeliver",
         )
-        assert shown == ["1 deliveries queued to be sent again."]
+        assert shown == ["Deliveries queued to be sent again: 1."]
         # Sent while the manager waited (Celery runs in the server here): the row says so.
         row = page.locator("#result_list tbody tr", has_text="ERP (Odoo)")
         assert row.locator("td.field-status").inner_text() == "Delivered"

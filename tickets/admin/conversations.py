@@ -289,7 +289,7 @@ class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             call=lambda message: message_read_again(message=message),
-            done_message=_("%(count)d message(s) read again."),
+            done_message=_("Messages read again: %(count)d."),
         )
 
     fieldsets = (
