@@ -143,6 +143,11 @@ if REDIS_URL:
                 # heard nothing for 5 s. Reads get longer than the blocking wait.
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
                 "prefix": env_str("CHANNELS_PREFIX", "helpdesk"),
+                # At a holiday peak an open inbox can fall a few seconds behind; past the default
+                # 100 waiting events its channel drops new ones, and the agent misses rows until
+                # a reload. 1,000 events, kept for a minute, ride out the bursts of bench/peak.py.
+                "capacity": 1000,
+                "expiry": 60,
             },
         }
     }
@@ -154,7 +159,12 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": 1000, "expiry": 60},
+        }
+    }
     CACHES = {
         "default": {
             # Shared by web, worker and beat processes, unlike the local-memory cache.
