@@ -53,7 +53,8 @@ async def say(communicator, text: str, message_id: str | None = None) -> dict:
     message_id = message_id or str(uuid.uuid4())
     await communicator.send_json_to({"type": "message", "id": message_id, "text": text})
     while True:  # the visitor's own message may also come back as a live event first
-        frame = await communicator.receive_json_from(timeout=3)
+        # The ack follows the eager triage, whose first run in a process loads its models.
+        frame = await communicator.receive_json_from(timeout=20)
         if frame["type"] in ("ack", "error"):
             return frame
 
