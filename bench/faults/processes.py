@@ -968,7 +968,7 @@ def main() -> None:
             stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
             path = args.out / f"{name}-{stamp}.md"
             print(write_report(path, command, scenario, result, machine))
-            print(f"({name}: {time.monotonic() - started:.0f} s wall; report in {path.relative_to(REPO)})")
+            print(f"({name}: {time.monotonic() - started:.0f} s wall; report in {path})")
             if not result.ok:
                 failures.append(name)
     finally:
